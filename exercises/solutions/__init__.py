@@ -1,0 +1,1 @@
+"""Reference answers to the lessons' exercises. Try the exercise first!"""

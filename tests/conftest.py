@@ -1,0 +1,34 @@
+"""Shared fixtures: the spam data, copied once per session into a temporary folder.
+
+The source is $YOUTUBE_SPAM_DIR (CI points it at the shared copy), else the repo's data/youtube-spam
+(`python -m utils` puts it there). Tests never write into the repo's data/ folder.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from utils import SPAM_FILES, default_data_dir, fetch_spam_data, load_spam_dataset
+
+
+@pytest.fixture(scope="session")
+def spam_source() -> Path:
+    """A folder with the five verified CSVs."""
+    folder = Path(os.environ.get("YOUTUBE_SPAM_DIR") or default_data_dir() / "youtube-spam")
+    if not all((folder / name).is_file() for name in SPAM_FILES):
+        pytest.fail(f"No spam CSVs in {folder}: set YOUTUBE_SPAM_DIR or run `python -m utils`.")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def spam_data_dir(tmp_path_factory, spam_source) -> Path:
+    data_dir = tmp_path_factory.mktemp("data")
+    fetch_spam_data(data_dir, source_dir=spam_source)
+    return data_dir
+
+
+@pytest.fixture(scope="session")
+def labelled(spam_data_dir):
+    """(train, dev, valid, test) with train labels. Session-wide: tests must not modify it."""
+    return load_spam_dataset(load_train_labels=True, split_dev_valid=True, data_dir=spam_data_dir)

@@ -1,0 +1,453 @@
+"""Helpers the lessons share: the YouTube spam data, bag-of-words features and a small MLP.
+
+``load_spam_dataset`` rebuilds the splits of the Snorkel spam tutorial row for row, so the
+lessons' numbers can be compared with the published ones. The five CSVs are found, copied or
+downloaded by ``fetch_spam_data`` and checked against SHA-256 every time; data/README.md says
+where they come from. Run ``python -m utils`` to fetch them and print their row counts.
+Paths are resolved from this file, never from the working directory.
+"""
+
+import hashlib
+import http.client
+import logging
+import os
+import tempfile
+import urllib.error
+import urllib.parse
+import urllib.request
+import zipfile
+import zlib
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+if TYPE_CHECKING:  # torch and scipy are imported where used, so `import utils` stays light
+    import scipy.sparse
+    from torch import nn
+
+    from snorkel_slice.data import DictDataLoader
+
+logger = logging.getLogger(__name__)
+
+# SHA-256 of each CSV in the UCI release. Sorted by name, which is also the video order 1..5.
+SPAM_FILES = {
+    "Youtube01-Psy.csv": "19797e6c77690e3c8809cfd2853ae7341390636367ba66cf5d4f4083f0b88535",
+    "Youtube02-KatyPerry.csv": "902c614f8ef24f987d6f614d7e6111aa5160b89a0646b68e007bd6044a3d123b",
+    "Youtube03-LMFAO.csv": "702ef589860a1831956f527760a3d9737ef8a07ab36c7de35b92b8898b8c3928",
+    "Youtube04-Eminem.csv": "92f54eb6b22fdf3b7ae85e1f500e5aa7442edd025e504b988a97078756187e76",
+    "Youtube05-Shakira.csv": "1d8ab47b71e8037c51183b2fc62f0591a48a4b54f3a4f5d9d3043113b274e98e",
+}
+SPAM_URL = "https://archive.ics.uci.edu/static/public/380/youtube+spam+collection.zip"
+_MAX_CSV_BYTES = 10 * 2**20  # each real CSV is under 100 kB; a bigger member is not ours
+_CHUNK_BYTES = 64 * 2**10
+_SOURCE_HINT = "or set YOUTUBE_SPAM_DIR to a folder that holds the five CSVs"
+
+
+def default_data_dir() -> Path:
+    """Return the repository's ``data/`` folder, found from this file and not from the cwd.
+
+    >>> default_data_dir().name
+    'data'
+    """
+    return Path(__file__).resolve().parent / "data"
+
+
+def fetch_spam_data(
+    data_dir: str | Path | None = None,
+    source_dir: str | Path | None = None,
+    url: str | None = None,
+    progress_bar: bool = True,
+) -> Path:
+    """Make sure the five verified YouTube spam CSVs are in ``<data_dir>/youtube-spam``.
+
+    The first of these that applies is used: the CSVs are already there; they are copied from
+    ``source_dir`` (default: the ``YOUTUBE_SPAM_DIR`` environment variable); they are downloaded
+    from ``url`` (default: ``YOUTUBE_SPAM_URL``, else the UCI archive). Every CSV is checked
+    against its SHA-256 before use. Nothing is written until all five are verified, and each
+    file appears under its final name only when complete.
+
+    Parameters
+    ----------
+    data_dir
+        Folder that receives ``youtube-spam/``; None means the repository's ``data/``.
+    source_dir
+        Local folder to copy the CSVs from; None means ``$YOUTUBE_SPAM_DIR`` if set.
+    url
+        Address of the zip archive; None means ``$YOUTUBE_SPAM_URL``, else the UCI address.
+    progress_bar
+        Show a download progress bar on stderr.
+
+    Returns
+    -------
+    Path
+        The folder holding the five CSVs.
+
+    Examples
+    --------
+    >>> sorted(p.name for p in fetch_spam_data().glob("*.csv"))[0]
+    'Youtube01-Psy.csv'
+    """
+    data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
+    target = data_dir / "youtube-spam"
+    if all((target / name).is_file() for name in SPAM_FILES):
+        for name in SPAM_FILES:
+            fix = f"Delete {target / name} and re-run (or `python -m utils`) to fetch it again."
+            _check_sha256(name, (target / name).read_bytes(), str(target / name), fix)
+        return target
+    env_source = os.environ.get("YOUTUBE_SPAM_DIR")
+    if source_dir is not None:
+        files = _read_folder(Path(source_dir), "source_dir")
+    elif env_source:
+        files = _read_folder(Path(env_source), "YOUTUBE_SPAM_DIR")
+    else:
+        url = url or os.environ.get("YOUTUBE_SPAM_URL") or SPAM_URL
+        zip_path = data_dir / "youtube-spam.zip"
+        _download(url, zip_path, progress_bar)
+        try:
+            files = _read_zip(zip_path, url)
+        finally:
+            zip_path.unlink(missing_ok=True)  # the CSVs are all we keep
+    target.mkdir(parents=True, exist_ok=True)
+    for name, data in files.items():
+        _write_atomically(target / name, data)
+    logger.info("YouTube spam CSVs written to %s", target)
+    return target
+
+
+def _check_sha256(name: str, data: bytes, where: str, fix: str) -> None:
+    actual = hashlib.sha256(data).hexdigest()
+    if actual != SPAM_FILES[name]:
+        raise ValueError(
+            f"Checksum mismatch for {name} ({where}): expected SHA-256 {SPAM_FILES[name]}, "
+            f"got {actual}. The file is damaged or not the UCI release. {fix}"
+        )
+
+
+def _read_folder(folder: Path, origin: str) -> dict[str, bytes]:
+    missing = [name for name in SPAM_FILES if not (folder / name).is_file()]
+    if missing:
+        raise FileNotFoundError(
+            f"{origin}={folder} lacks {', '.join(missing)}. Point {origin} at a folder with "
+            f"the five CSVs of the UCI YouTube Spam Collection, or unset it to download them."
+        )
+    fix = f"Replace it in {folder} with the file from the UCI archive, or unset {origin}."
+    files = {name: (folder / name).read_bytes() for name in SPAM_FILES}
+    for name, data in files.items():
+        _check_sha256(name, data, str(folder / name), fix)
+    return files
+
+
+def _download(url: str, dest: Path, progress_bar: bool) -> None:
+    """Stream ``url`` into a temporary ``*.part`` file, then rename it to ``dest``."""
+    from tqdm import tqdm
+
+    if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+        raise ValueError(f"url must be an http:// or https:// address, got {url!r}.")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, part = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            received, total = _stream(url, out, progress_bar, tqdm)
+        if total and received != total:
+            raise ConnectionError(
+                f"The download from {url} was interrupted after {received} of {total} bytes; "
+                f"nothing was kept. Run it again, {_SOURCE_HINT}."
+            )
+        os.replace(part, dest)  # atomic: dest exists only once the download is complete
+    except BaseException:  # also Ctrl-C: never leave a half file behind
+        Path(part).unlink(missing_ok=True)
+        raise
+
+
+def _stream(url: str, out, progress_bar: bool, tqdm) -> tuple[int, int]:
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response:
+            total = int(response.headers.get("Content-Length") or 0)
+            with tqdm(
+                total=total or None,
+                unit="B",
+                unit_scale=True,
+                unit_divisor=1024,
+                desc="YouTube spam data",
+                disable=not progress_bar,
+            ) as bar:
+                received = 0
+                while chunk := response.read(_CHUNK_BYTES):
+                    out.write(chunk)
+                    received += len(chunk)
+                    bar.update(len(chunk))
+    except urllib.error.HTTPError as exc:
+        raise ConnectionError(
+            f"Could not download the YouTube spam data from {url}: HTTP {exc.code} "
+            f"{exc.reason}. Check the address (url or YOUTUBE_SPAM_URL), {_SOURCE_HINT}."
+        ) from exc
+    except (OSError, http.client.HTTPException) as exc:  # URLError, refused, reset, timeout
+        raise ConnectionError(
+            f"Could not download the YouTube spam data from {url}: {exc}. Check your "
+            f"connection and the address (url or YOUTUBE_SPAM_URL), {_SOURCE_HINT}."
+        ) from exc
+    return received, total
+
+
+def _read_zip(zip_path: Path, url: str) -> dict[str, bytes]:
+    """Read and verify the five CSVs from the archive, wherever in it they sit."""
+    bad_zip = f"The file downloaded from {url} is not a valid zip archive"
+    try:
+        archive = zipfile.ZipFile(zip_path)
+    except zipfile.BadZipFile as exc:
+        raise ValueError(f"{bad_zip} ({exc}). Check the address, {_SOURCE_HINT}.") from exc
+    with archive:
+        members = {}
+        for info in archive.infolist():
+            parts = PurePosixPath(info.filename.replace("\\", "/")).parts
+            # Refuse the whole archive if any entry could land outside data/youtube-spam.
+            if info.filename.startswith(("/", "\\")) or ".." in parts or ":" in info.filename:
+                raise ValueError(
+                    f"Refusing the archive from {url}: entry {info.filename!r} points outside "
+                    f"the data folder (a zip slip). Check the address, {_SOURCE_HINT}."
+                )
+            if info.is_dir() or "__MACOSX" in parts or parts[-1] not in SPAM_FILES:
+                continue  # macOS metadata and other files are not needed
+            if parts[-1] in members:
+                raise ValueError(f"The archive from {url} holds {parts[-1]} twice.")
+            members[parts[-1]] = info
+        missing = [name for name in SPAM_FILES if name not in members]
+        if missing:
+            raise ValueError(
+                f"The archive from {url} lacks {', '.join(missing)}. Check the address, "
+                f"{_SOURCE_HINT}."
+            )
+        files = {}
+        for name in SPAM_FILES:
+            if members[name].file_size > _MAX_CSV_BYTES:
+                raise ValueError(f"{name} in the archive from {url} is too large to be ours.")
+            try:
+                files[name] = archive.read(members[name])
+            except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+                raise ValueError(f"{bad_zip} ({exc}). Run it again, {_SOURCE_HINT}.") from exc
+    fix = "The server sent a different archive; check the address (url or YOUTUBE_SPAM_URL)."
+    for name, data in files.items():
+        _check_sha256(name, data, f"in the archive from {url}", fix)
+    return files
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    fd, part = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.chmod(part, 0o644)  # mkstemp creates 0o600; data files are for everyone to read
+        os.replace(part, path)
+    except BaseException:
+        Path(part).unlink(missing_ok=True)
+        raise
+
+
+def _read_video(path: Path, video: int) -> pd.DataFrame:
+    df = pd.read_csv(path)
+    df.columns = [column.lower() for column in df.columns]
+    df = df.drop(columns="comment_id").rename(columns={"class": "label", "content": "text"})
+    df["video"] = video
+    return df.sample(frac=1, random_state=123).reset_index(drop=True)
+
+
+def load_spam_dataset(
+    load_train_labels: bool = False,
+    split_dev_valid: bool = False,
+    *,
+    data_dir: str | Path | None = None,
+) -> tuple[pd.DataFrame, ...]:
+    """Load the YouTube spam splits of the Snorkel spam tutorial, row for row.
+
+    Each CSV (sorted by name; ``video`` 1..5) is shuffled with seed 123. Train is videos 1-4
+    concatenated; like the tutorial it keeps each file's own 0..n-1 index, so the index repeats.
+    Dev is 100 labelled train rows (seed 123). Video 5 (Shakira) is split, stratified by label
+    with seed 123, into 120 valid and 250 test rows. Columns: author, date, text, label, video.
+
+    Parameters
+    ----------
+    load_train_labels
+        Keep the train labels; otherwise they are all -1 (dev keeps its labels either way).
+    split_dev_valid
+        Also return the dev and valid frames.
+    data_dir
+        Passed to `fetch_spam_data`; None means the repository's ``data/``.
+
+    Returns
+    -------
+    tuple of pandas.DataFrame
+        ``(df_train, df_test)``, or ``(df_train, df_dev, df_valid, df_test)``.
+
+    Examples
+    --------
+    >>> df_train, df_dev, df_valid, df_test = load_spam_dataset(split_dev_valid=True)
+    >>> [len(df) for df in (df_train, df_dev, df_valid, df_test)]
+    [1586, 100, 120, 250]
+    >>> df_train.label.unique().tolist(), list(df_test.columns)
+    ([-1], ['author', 'date', 'text', 'label', 'video'])
+    """
+    from sklearn.model_selection import train_test_split
+
+    for arg, value in (
+        ("load_train_labels", load_train_labels),
+        ("split_dev_valid", split_dev_valid),
+    ):
+        if not isinstance(value, bool | np.bool_):
+            raise TypeError(f"{arg} must be True or False, got {value!r}.")
+    folder = fetch_spam_data(data_dir)
+    dfs = [_read_video(folder / name, i) for i, name in enumerate(sorted(SPAM_FILES), start=1)]
+    df_train = pd.concat(dfs[:4])  # no ignore_index: the tutorial's frames keep per-file indices
+    df_dev = df_train.sample(100, random_state=123)  # drawn before the labels are hidden
+    if not load_train_labels:
+        df_train["label"] = -1
+    df_valid, df_test = train_test_split(
+        dfs[4], test_size=250, random_state=123, stratify=dfs[4]["label"]
+    )
+    return (df_train, df_dev, df_valid, df_test) if split_dev_valid else (df_train, df_test)
+
+
+def df_to_features(
+    vectorizer, df: pd.DataFrame, split: str, sparse: bool = False
+) -> tuple["np.ndarray | scipy.sparse.csr_matrix", np.ndarray]:
+    """Turn a spam frame into a bag-of-words matrix ``X`` and labels ``Y``.
+
+    The vectorizer is fitted on the "train" split and only applied to any other split.
+    ``X`` is a plain ndarray: the tutorial's ``np.matrix`` is rejected by scikit-learn.
+
+    Parameters
+    ----------
+    vectorizer
+        A scikit-learn text vectorizer such as ``CountVectorizer``.
+    df
+        Frame with ``text`` and ``label`` columns.
+    split
+        "train" fits the vectorizer; any other name reuses the fitted vocabulary.
+    sparse
+        Return ``X`` as the vectorizer's scipy.sparse matrix instead; scikit-learn and
+        `create_dict_dataloader` accept it and it needs a fraction of the memory.
+
+    Returns
+    -------
+    X : numpy.ndarray or scipy.sparse.csr_matrix
+        Feature counts, shape (n_rows, vocabulary size).
+    Y : numpy.ndarray
+        The ``label`` column, shape (n_rows,).
+
+    Examples
+    --------
+    >>> from sklearn.feature_extraction.text import CountVectorizer
+    >>> df = pd.DataFrame({"text": ["check out my channel", "nice song"], "label": [1, 0]})
+    >>> X, Y = df_to_features(CountVectorizer(), df, "train")
+    >>> X.shape, Y.tolist()
+    ((2, 6), [1, 0])
+    """
+    if not isinstance(split, str):
+        raise TypeError(f"split must be a str such as 'train' or 'test', got {split!r}.")
+    missing = [column for column in ("text", "label") if column not in df.columns]
+    if missing:
+        raise ValueError(
+            f"df lacks the column(s) {missing}; expected 'text' and 'label', got {list(df.columns)}."
+        )
+    texts = df["text"].tolist()
+    feats = vectorizer.fit_transform(texts) if split == "train" else vectorizer.transform(texts)
+    return (feats if sparse else feats.toarray()), df["label"].to_numpy()
+
+
+def create_dict_dataloader(X, Y, split: str, **kwargs) -> "DictDataLoader":
+    """Wrap features and labels in a ``DictDataLoader``, as the Snorkel tutorial does.
+
+    Parameters
+    ----------
+    X
+        Features, shape (n_rows, n_features), dense or scipy.sparse; stored as float32.
+        Sparse features stay sparse and are densified one batch at a time.
+    Y
+        Integer labels, shape (n_rows,); stored as int64.
+    split
+        Name of the split, e.g. "train".
+    **kwargs
+        Passed to ``DictDataLoader`` (``batch_size``, ``shuffle``, ...).
+
+    Returns
+    -------
+    snorkel_slice.data.DictDataLoader
+
+    Examples
+    --------
+    >>> dl = create_dict_dataloader(np.eye(3), np.array([0, 1, 1]), "train", batch_size=2)
+    >>> len(dl.dataset), dl.dataset.split
+    (3, 'train')
+    """
+    import scipy.sparse as sp
+    import torch
+
+    from snorkel_slice.data import DictDataLoader, DictDataset
+
+    # Copies: the tensors must not share (possibly read-only) memory with the caller's arrays.
+    X = sp.csr_matrix(X, dtype=np.float32) if sp.issparse(X) else np.array(X, dtype=np.float32)
+    Y = np.array(Y)
+    if X.ndim != 2 or Y.ndim != 1 or X.shape[0] != len(Y):
+        raise ValueError(
+            f"X must be 2-D and Y 1-D with one label per row of X; got X of shape {X.shape} "
+            f"and Y of shape {Y.shape}."
+        )
+    ds = DictDataset.from_tensors(
+        X if sp.issparse(X) else torch.from_numpy(X), torch.from_numpy(Y).long(), split
+    )
+    return DictDataLoader(ds, **kwargs)
+
+
+def get_pytorch_mlp(hidden_dim: int, num_layers: int) -> "nn.Sequential":
+    """Build the tutorial's backbone: ``num_layers`` x [Linear(hidden_dim, hidden_dim), ReLU].
+
+    Parameters
+    ----------
+    hidden_dim
+        Width of every layer, input and output alike (the tutorial uses the vocabulary size).
+    num_layers
+        How many Linear + ReLU pairs to stack.
+
+    Returns
+    -------
+    torch.nn.Sequential
+        Maps (batch, hidden_dim) to (batch, hidden_dim).
+
+    Examples
+    --------
+    >>> mlp = get_pytorch_mlp(hidden_dim=4, num_layers=2)
+    >>> sum(p.numel() for p in mlp.parameters())  # 2 * (4*4 weights + 4 biases)
+    40
+    """
+    from torch import nn
+
+    for arg, value in (("hidden_dim", hidden_dim), ("num_layers", num_layers)):
+        if isinstance(value, bool) or not isinstance(value, int | np.integer):
+            raise TypeError(f"{arg} must be an int, got {value!r} ({type(value).__name__}).")
+        if value < 1:
+            raise ValueError(f"{arg} must be at least 1, got {value}.")
+    layers = []
+    for _ in range(num_layers):
+        layers += [nn.Linear(hidden_dim, hidden_dim), nn.ReLU()]
+    return nn.Sequential(*layers)
+
+
+def main(data_dir: str | Path | None = None) -> None:
+    """Fetch the data and print where it is and how many rows each file and split has."""
+    try:
+        folder = fetch_spam_data(data_dir)
+    except (ValueError, OSError) as exc:
+        raise SystemExit(f"error: {exc}") from exc
+    print(f"YouTube spam data is in {folder}")
+    for name in sorted(SPAM_FILES):
+        print(f"  {name}: {len(pd.read_csv(folder / name))} rows")
+    splits = load_spam_dataset(split_dev_valid=True, data_dir=data_dir)
+    sizes = ", ".join(
+        f"{n} {len(df)}" for n, df in zip(("train", "dev", "valid", "test"), splits, strict=True)
+    )
+    print(f"Splits: {sizes}")
+
+
+if __name__ == "__main__":
+    main()
