@@ -4,8 +4,6 @@ import os
 
 # Keep progress bars out of nbval's comparisons (see snorkel_slice/progress.py).
 os.environ.setdefault("SNORKEL_SLICE_PROGRESS", "0")
-# Matplotlib must never try to open a window in tests or headless CI.
-os.environ.setdefault("MPLBACKEND", "Agg")
 
 # The lessons' py:percent twins are for reading diffs; nbval runs the .ipynb side.
 collect_ignore_glob = ["notebooks/*.py", "**/.ipynb_checkpoints/*", "templates/*"]

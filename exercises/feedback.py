@@ -111,7 +111,9 @@ def check_sf(
             lines.append(f"{len(rows)} {label}, e.g.:")
             for i in rows[:max_examples]:
                 quoted = _snippet(texts[i]) if texts is not None else f"row {i}"
-                lines.append(f"    index {df.index[i]!r}: {quoted!r}")
+                label = df.index[i]
+                label = label.item() if hasattr(label, "item") else label  # np.int64(3) -> 3
+                lines.append(f"    index {label!r}: {quoted!r}")
     return Feedback(exercise, False, "\n".join(lines))
 
 

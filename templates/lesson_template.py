@@ -25,6 +25,8 @@
 
 # %%
 # Setup: imports and a seed, nothing else.
+from types import SimpleNamespace
+
 import numpy as np
 
 from snorkel_slice import slicing_function
@@ -45,7 +47,7 @@ def short_text(x):
     return len(x.text.split()) < 5
 
 
-print(short_text.name, short_text({"text": "nice video"}))
+print(short_text.name, short_text(SimpleNamespace(text="nice video")))
 
 # %% [markdown]
 # ## Summary

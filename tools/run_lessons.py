@@ -38,12 +38,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-sync", action="store_true", help="do not update the .py pairs")
     args = parser.parse_args(argv)
     lessons = args.notebooks or sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
-    # Stored outputs must not depend on the machine: no progress bars, no GUI backend.
+    # Stored outputs must not depend on the machine: no progress bars.
     os.environ["SNORKEL_SLICE_PROGRESS"] = "0"
-    os.environ["MPLBACKEND"] = "Agg"
     total = 0.0
     print(f"{'lesson':<48} {'seconds':>8}")
     for path in lessons:
+        if not args.no_sync:  # take edits made to the .py twin first, so none are lost
+            subprocess.run([sys.executable, "-m", "jupytext", "--sync", "--quiet", str(path)], check=True)
         seconds = run_lesson(path.resolve())
         total += seconds
         print(f"{path.name:<48} {seconds:8.1f}", flush=True)

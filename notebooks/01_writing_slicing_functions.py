@@ -1,0 +1,363 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 01. Writing slicing functions
+#
+# **Goal:** describe the parts of a dataset you care about as slicing functions (SFs), and see
+# exactly which comments fall into each slice.
+#
+# *Time: about 30 minutes. Assumes: Python and a little pandas; no earlier lesson. Next:
+# [02. Monitoring slices](02_monitoring_slices.ipynb), which scores a model on the slices written
+# here.*
+#
+# In this lesson you will:
+# 1. write length, keyword, regex and sentiment SFs, including one built with `resources` and one
+#    that reads a memoized TextBlob preprocessor;
+# 2. look inside a slice with `slice_dataframe`, then apply every SF at once and read the slice
+#    matrix `S`;
+# 3. summarise the slices (size, overlap, label balance) as a table and as a picture.
+#
+# A *slice* is a subset of the data that matters for a reason of its own: a kind of user, an
+# input that is known to be hard, a case where a mistake is costly. An SF is a small Python
+# function that answers one question about one data point: *is it in the slice?* The answers
+# are heuristics, so a slice is only as precise as the SF that defines it, and that is fine: the
+# point is to name the subsets you want to watch, cheaply and in code.
+
+# %%
+# Setup: imports and a seed, nothing else.
+# %matplotlib inline
+import re
+
+import numpy as np
+import pandas as pd
+from textblob import TextBlob
+
+from exercises import lesson01
+from snorkel_slice import (
+    PandasSFApplier,
+    SlicingFunction,
+    plot_slice_summary,
+    preprocessor,
+    slice_dataframe,
+    slice_summary,
+    slicing_function,
+)
+from utils import load_spam_dataset
+
+SEED = 123
+pd.set_option("display.max_colwidth", 60)
+
+# %% [markdown]
+# ## 1. The data: YouTube comments, spam or not
+#
+# The course uses the YouTube spam collection: comments under five music videos, each labelled
+# spam (`1`) or ham (`0`, a genuine comment). `load_spam_dataset` returns the same splits as the
+# Snorkel spam tutorial: train is the first four videos, test is 250 comments from the fifth
+# (Shakira). Writing SFs needs no labels, but the labels of the test split will tell us what each
+# slice contains, so this lesson works on `df_test`.
+
+# %%
+df_train, df_test = load_spam_dataset()
+print(f"train: {len(df_train)} rows, test: {len(df_test)} rows")
+df_test.sample(4, random_state=SEED)[["text", "label"]]
+
+# %% [markdown]
+# ## 2. A first SF: short comments
+#
+# Genuine comments are often a few words of praise, while spam tends to explain itself at length.
+# The decorator `@slicing_function()` turns a plain function of one data point `x` into an SF named
+# after the function. `x` is one row; its columns are attributes, so the comment is `x.text`.
+# Every SF in this course gets a one-line docstring that says *why* the slice is worth watching.
+
+# %%
+@slicing_function()
+def short_comment(x):
+    """Ham is often a few words of praise ('super music'), so short comments deserve a look."""
+    return len(x.text.split()) < 5
+
+
+short_comment
+
+# %% [markdown]
+# An SF is still a function: call it on one row to see its answer. Row 194 of the test split is
+# two words long, row 27 is not.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print(short_comment(df_test.loc[194]), short_comment(df_test.loc[27]))
+
+# %% [markdown]
+# ## 3. Look inside a slice with `slice_dataframe`
+#
+# `slice_dataframe(df, sf)` returns the rows of `df` that the SF puts in its slice, with their
+# original index labels. Reading a slice is the quickest way to find out whether the SF captures
+# what you meant.
+
+# %%
+short_df = slice_dataframe(df_test, short_comment)
+short_df[["text", "label"]].head()
+
+# %% [markdown]
+# Most short comments are ham, but not all: row 110, "subscribe to my feed", is spam in four
+# words. Tables hide one more thing. Print the same texts with `repr` and a `'\ufeff'` appears at
+# the end of several of them: a zero-width "byte order mark" that survived the export of the data.
+# It is invisible on screen but it is part of the string.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+for index, text in short_df["text"].head().items():
+    print(index, repr(text))
+
+# %% [markdown]
+# The mark is not whitespace, so `str.split()` counts it as a word when a space precedes it, and
+# `text == "Awesome"` would be False for row 263. Here it changes nothing (two words are still fewer
+# than five), but remember it when an SF compares whole strings or counts words exactly.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print(df_test.loc[263, "text"].split())
+print(f"{df_test['text'].str.contains(chr(0xFEFF)).sum()} of {len(df_test)} test comments carry it")
+
+# %% [markdown]
+# ## 4. Keyword SFs, built with `resources`
+#
+# Spam usually asks for something: a visit, a like, a subscription. A keyword SF tests whether
+# the comment uses any word from a list. Rather than writing one function per list, write the test
+# once with the list as an argument, and let `SlicingFunction(name=..., f=..., resources=...)` bind
+# a particular list to it. The `resources` dict is passed to `f` as keyword arguments on every
+# call, and the `name` becomes the slice's name.
+
+# %%
+def keyword_lookup(x, keywords):
+    """Spam asks for things: the comment uses one of `keywords` (compared in lower case)."""
+    return any(word in x.text.lower() for word in keywords)
+
+
+def make_keyword_sf(keywords):
+    """One SF per keyword list, named after the list's first keyword."""
+    return SlicingFunction(
+        name=f"keyword_{keywords[0]}", f=keyword_lookup, resources=dict(keywords=keywords)
+    )
+
+
+keyword_please = make_keyword_sf(["please", "plz"])
+keyword_please, keyword_please.resources
+
+# %% [markdown]
+# Because the keywords are data, the same factory gives you `make_keyword_sf(["subscribe", ...])`
+# or any other list in one line (exercise 1b).
+#
+# ## 5. Regex SFs
+#
+# A regular expression describes a pattern rather than a fixed word. Two patterns point at spam:
+# "check ... out", an invitation to go elsewhere, and shortened links such as `adf.ly/...`, which
+# hide where a click leads. `re.search` returns a match object or `None`, so wrap it in `bool()`:
+# an SF must return `True` or `False`.
+
+# %%
+@slicing_function()
+def regex_check_out(x):
+    """'check ... out' invites the reader to go somewhere else, a hallmark of spam."""
+    return bool(re.search(r"check.*out", x.text, flags=re.I))
+
+
+@slicing_function()
+def short_link(x):
+    """Shortened '.ly' links hide where a click leads."""
+    return bool(re.search(r"\w+\.ly", x.text))
+
+
+# %% [markdown]
+# Forgetting `bool()` is the most common mistake, and it fails loudly rather than silently: the
+# applier (section 7) names the SF, the row and the value it returned.
+
+# %%
+@slicing_function()
+def short_link_no_bool(x):
+    """Same as short_link, but returns the match object itself (a mistake)."""
+    return re.search(r"\w+\.ly", x.text)
+
+
+try:
+    PandasSFApplier([short_link_no_bool]).apply(df_test)
+except Exception as err:
+    print(f"{type(err).__name__}: {err}")
+
+# %% [markdown]
+# ## 6. A sentiment SF through a memoized preprocessor
+#
+# Some slices need a derived quantity. Very enthusiastic comments are about the video itself, so
+# they are nearly always ham, and a product team may want to be sure the model never flags its
+# happiest users. TextBlob gives a *polarity* from -1 (very negative) to +1 (very positive).
+#
+# A *preprocessor* adds such a field to the data point before the SF runs. Several SFs can share
+# it, and with `memoize=True` its result is cached per comment, so TextBlob runs once per comment
+# however many SFs or apply calls read it.
+
+# %%
+@preprocessor(memoize=True)
+def textblob_sentiment(x):
+    """Add TextBlob's polarity, from -1 (negative) to +1 (positive), as x.polarity."""
+    x.polarity = TextBlob(x.text).sentiment.polarity
+    return x
+
+
+@slicing_function(pre=[textblob_sentiment])
+def textblob_polarity(x):
+    """Gushing comments are about the video itself, so they should almost never be spam."""
+    return x.polarity > 0.9
+
+
+# %%
+polarity_df = slice_dataframe(df_test, textblob_polarity)
+polarity_df[["text", "label"]].head()
+
+# %% [markdown]
+# The cache is keyed by a row's content (every column, not its index label). It holds 249
+# entries for 250 comments because rows 83 and 171 are the same comment, posted twice with the
+# same author and timestamp, so TextBlob ran once for both. Applying the SF again finds every
+# comment in the cache, so it does not grow:
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print("cached after one pass: ", len(textblob_sentiment.cache_))
+slice_dataframe(df_test, textblob_polarity)
+print("cached after two passes:", len(textblob_sentiment.cache_))
+
+# %% [markdown]
+# ## 7. Apply every SF at once: the slice matrix `S`
+#
+# `PandasSFApplier(sfs).apply(df)` runs each SF on each row and returns `S`, a numpy *record array*:
+# one row per data point and one named 0/1 field per SF, in the order of `sfs`.
+
+# %%
+sfs = [short_comment, keyword_please, regex_check_out, short_link, textblob_polarity]
+S = PandasSFApplier(sfs).apply(df_test)
+S[:5]
+
+# %% [markdown]
+# Each record is one comment: `(0, 0, 1, 0, 0)` means "in `regex_check_out` only". The field
+# names are the SF names, and each field is a column you can sum, mask with or pass to a scorer.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print(S.dtype.names)
+print("short comments:", S["short_comment"].sum())
+
+# %% [markdown]
+# Row `i` of `S` is the `i`-th row of `df_test` by **position**, not by index label (the test
+# split's index runs 27, 194, 277, ...). So select with `iloc`, for example the three comments with
+# a short link. The same fields are also attributes: `S.short_link` is `S["short_link"]`.
+
+# %%
+in_short_link = np.flatnonzero(S.short_link)
+df_test.iloc[in_short_link][["text", "label"]]
+
+# %% [markdown]
+# ## 8. Summarise the slices
+#
+# Before trusting any number computed on a slice, know how big it is. `slice_summary(S, golds)`
+# gives one row per slice after an `overall` row: its size `n`, its `coverage` (share of all rows),
+# its `overlap` (share of its rows that are in at least one other slice) and, with gold labels,
+# the share of each label inside it.
+
+# %%
+summary = slice_summary(S, golds=df_test["label"])
+summary.round(3)
+
+# %%
+plot_slice_summary(summary);
+
+# %% [markdown]
+# Reading the table and the bars:
+#
+# - `short_comment` is the largest slice (92 comments, 37% of the test set) and is 91% ham.
+# - `keyword_please` (23) and `regex_check_out` (45) are 100% spam on this split: they are the
+#   spam patterns they were written to find.
+# - `textblob_polarity` (24) is 75% ham, and 62.5% of its comments are also in another slice.
+# - `short_link` holds just **3** comments (1.2%). Any score computed on it will rest on three
+#   data points; lesson 02 shows what that does to a score.
+
+# %%
+assert summary.loc["short_comment", "n"] == 92, summary
+assert summary.loc["short_link", "n"] == 3, summary
+assert summary.loc["keyword_please", "label=1"] == 1.0, summary
+assert round(summary.loc["textblob_polarity", "label=0"], 3) == 0.75, summary
+
+# %% [markdown]
+# ## Summary
+#
+# - An SF is a function of one data point returning `True` or `False`; `@slicing_function()` names
+#   it after the function, and a one-line docstring records why the slice matters.
+# - `SlicingFunction(name=..., f=..., resources=...)` reuses one function for many keyword lists.
+# - A memoized `@preprocessor` computes an expensive field (TextBlob polarity) once per comment for
+#   every SF that reads it.
+# - `slice_dataframe` shows a slice's rows; `PandasSFApplier(sfs).apply(df)` gives `S`, one 0/1
+#   field per SF, aligned with the rows of `df` by position.
+# - `slice_summary` and `plot_slice_summary` show each slice's size, overlap and label balance:
+#   the first thing to check before reading any per-slice score.
+#
+# ## Exercises
+#
+# Each cell below holds a starting point that runs. Edit it, run the cell, and read the feedback:
+# it says which comments your SF puts in the wrong place. The reference answers are in
+# `exercises/solutions/lesson01.py`; try first.
+#
+# **1a. Comments with a link.** Write `has_link`: a comment is in the slice when it contains
+# `http`, `www.` or `.com`, in any mix of upper and lower case.
+
+# %%
+@slicing_function()
+def has_link(x):
+    """Links take the reader off YouTube, which is what most spam wants."""
+    return False
+
+
+lesson01.check_has_link(has_link, df_test)
+
+# %% [markdown]
+# **1b. A keyword SF with `resources`.** Build `keyword_subscribe` with
+# `SlicingFunction(name="keyword_subscribe", f=keyword_lookup, resources=...)` so that it holds the
+# comments using the word `subscribe` or `channel` (`keyword_lookup` lower-cases the text).
+
+# %%
+keyword_subscribe = SlicingFunction(
+    name="keyword_subscribe", f=keyword_lookup, resources=dict(keywords=[])
+)
+
+lesson01.check_keyword_subscribe(keyword_subscribe, df_test)
+
+# %% [markdown]
+# **1c. An SF with a preprocessor.** Comments written mostly in capitals shout for attention.
+# Make the preprocessor `caps_ratio` add `x.caps_ratio`: the share of the comment's *letters*
+# (`str.isalpha`) that are upper case, or `0.0` when it has no letters (one test comment is just
+# `:)`). Then `shouting` holds the comments whose ratio is above 0.5.
+
+# %%
+@preprocessor(memoize=True)
+def caps_ratio(x):
+    """Add x.caps_ratio, the share of the comment's letters that are capitals."""
+    x.caps_ratio = 0.0
+    return x
+
+
+@slicing_function(pre=[caps_ratio])
+def shouting(x):
+    """Comments in capitals shout for attention, as much spam does."""
+    return x.caps_ratio > 0.5
+
+
+lesson01.check_shouting(shouting, df_test)

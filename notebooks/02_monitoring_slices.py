@@ -1,0 +1,382 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 02. Monitoring a model on slices
+#
+# **Goal:** score a model overall and on every slice, and tell a real weak spot from noise by
+# reading each slice's size and confidence interval.
+#
+# *Time: about 35 minutes. Assumes: [01. Writing slicing functions](01_writing_slicing_functions.ipynb)
+# (SFs and the slice matrix `S`), and the idea of precision, recall and F1. Next: 03, slice-based
+# learning, where a model gets extra capacity for the slices it does badly on.*
+#
+# In this lesson you will:
+# 1. train a bag-of-words spam classifier and score it overall and per slice with
+#    `Scorer.score_slices`;
+# 2. read each slice's size `n` and its confidence interval (bootstrap and analytic), in a table
+#    and in a plot;
+# 3. see why an F1 of 0.5 on 3 comments says little, and what an empty slice gives.
+#
+# One overall score hides where a model fails. Monitoring slices means scoring the same
+# predictions again on each subset that matters, so a weak spot shows up as its own number. The
+# scorer only needs the predictions and `S`, so this works with any model.
+
+# %%
+# Setup: imports and a seed, nothing else.
+# %matplotlib inline
+import re
+import warnings
+
+import numpy as np
+from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import f1_score
+from textblob import TextBlob
+
+from exercises import lesson02
+from snorkel_slice import (
+    PandasSFApplier,
+    Scorer,
+    SlicingFunction,
+    SmallSliceWarning,
+    plot_slice_scores,
+    preprocessor,
+    slicing_function,
+)
+from utils import df_to_features, load_spam_dataset
+
+SEED = 123
+
+# %% [markdown]
+# ## 1. Train a simple spam classifier
+#
+# We use the labelled train split this time (SFs never need labels, but a model does). Each
+# comment becomes a bag of words: one count per word of the training vocabulary.
+
+# %%
+df_train, df_test = load_spam_dataset(load_train_labels=True)
+vectorizer = CountVectorizer(ngram_range=(1, 1))
+X_train, Y_train = df_to_features(vectorizer, df_train, "train")
+X_test, Y_test = df_to_features(vectorizer, df_test, "test")
+print(f"X_train {X_train.shape}, X_test {X_test.shape}")
+
+# %% [markdown]
+# A strongly regularised logistic regression (`C=0.001`) is enough for a first model.
+
+# %%
+model = LogisticRegression(C=0.001, solver="liblinear")
+model.fit(X_train, Y_train)
+preds_test = model.predict(X_test)
+probs_test = model.predict_proba(X_test)  # (250, 2): P(ham), P(spam)
+
+# %%
+overall_f1 = f1_score(Y_test, preds_test)
+n_mistakes = int((preds_test != Y_test).sum())
+print(f"test F1: {overall_f1:.3f}, mistakes: {n_mistakes} of {len(Y_test)}")
+assert round(overall_f1, 3) == 0.925, overall_f1
+assert n_mistakes == 18, n_mistakes
+
+# %% [markdown]
+# An F1 of 0.925 on the spam class looks good. The question of this lesson is where the
+# remaining mistakes are, and whether they gather in slices that matter.
+#
+# ## 2. The slices from lesson 01
+#
+# These are the five SFs of lesson 01, unchanged. Applying them to the test comments gives `S`,
+# aligned row by row with `Y_test` and `preds_test`.
+
+# %%
+@slicing_function()
+def short_comment(x):
+    """Ham is often a few words of praise ('super music'), so short comments deserve a look."""
+    return len(x.text.split()) < 5
+
+
+def keyword_lookup(x, keywords):
+    """Spam asks for things: the comment uses one of `keywords` (compared in lower case)."""
+    return any(word in x.text.lower() for word in keywords)
+
+
+keyword_please = SlicingFunction(
+    name="keyword_please", f=keyword_lookup, resources=dict(keywords=["please", "plz"])
+)
+
+
+@slicing_function()
+def regex_check_out(x):
+    """'check ... out' invites the reader to go somewhere else, a hallmark of spam."""
+    return bool(re.search(r"check.*out", x.text, flags=re.I))
+
+
+@slicing_function()
+def short_link(x):
+    """Shortened '.ly' links hide where a click leads."""
+    return bool(re.search(r"\w+\.ly", x.text))
+
+
+# %%
+@preprocessor(memoize=True)
+def textblob_sentiment(x):
+    """Add TextBlob's polarity, from -1 (negative) to +1 (positive), as x.polarity."""
+    x.polarity = TextBlob(x.text).sentiment.polarity
+    return x
+
+
+@slicing_function(pre=[textblob_sentiment])
+def textblob_polarity(x):
+    """Gushing comments are about the video itself, so they should almost never be spam."""
+    return x.polarity > 0.9
+
+
+sfs = [short_comment, keyword_please, regex_check_out, short_link, textblob_polarity]
+S_test = PandasSFApplier(sfs).apply(df_test)
+S_test.dtype.names
+
+# %% [markdown]
+# ## 3. Score overall and per slice
+#
+# `Scorer(metrics=["f1"])` holds the metrics to compute. `score_slices(S, golds, preds, probs)`
+# scores all rows first (the `overall` row), then each slice of `S` on its own rows. `probs` is
+# only needed for metrics such as `roc_auc`; we pass it anyway, as a habit. The scorer may warn
+# while it works; we record its warnings and read them in section 4.
+
+# %%
+scorer = Scorer(metrics=["f1"])
+with warnings.catch_warnings(record=True, action="always") as caught:
+    scores = scorer.score_slices(
+        S=S_test, golds=Y_test, preds=preds_test, probs=probs_test, as_dataframe=True
+    )
+scores
+
+# %%
+expected_f1 = {
+    "overall": 0.925,
+    "short_comment": 0.667,
+    "keyword_please": 1.0,
+    "regex_check_out": 1.0,
+    "short_link": 0.5,
+    "textblob_polarity": 0.727,
+}
+assert scores["f1"].round(3).to_dict() == expected_f1, scores["f1"]
+
+# %% [markdown]
+# Read naively, the table says: the model is perfect on `keyword_please` and `regex_check_out`,
+# fair on `textblob_polarity` (0.727), poor on `short_comment` (0.667) and worst on `short_link`
+# (0.5). Before acting on that ranking, look at the last column.
+#
+# ## 4. How many rows is each score built on?
+#
+# Every row of the table carries `n`, the number of comments in the slice. Snorkel's scorer does
+# not report it; here it comes with every score, because a score without its `n` cannot be
+# judged. Slices smaller than `min_support` rows (30 by default) also trigger a warning:
+
+# %%
+# NBVAL_CHECK_OUTPUT
+for warning in caught:
+    print(f"{warning.category.__name__}: {warning.message}")
+
+# %% [markdown]
+# `short_link`'s 0.5 rests on 3 comments, and `keyword_please`'s and `textblob_polarity`'s perfect
+# or fair scores on about two dozen each. F1 is even thinner than `n` suggests, because it only
+# counts the spam comments and the comments predicted as spam: the 92 short comments hold only
+# 8 spam.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+for name in S_test.dtype.names:
+    in_slice = S_test[name] == 1
+    print(f"{name:<18} n={in_slice.sum():>3}  spam={Y_test[in_slice].sum():>3}")
+
+# %% [markdown]
+# We have read the warning and will now look at the uncertainty directly, as it suggests, so we
+# silence it for the rest of the lesson.
+
+# %%
+warnings.simplefilter("ignore", SmallSliceWarning)
+
+# %% [markdown]
+# ## 5. Confidence intervals: the bootstrap
+#
+# A confidence interval gives the range of scores that are compatible with what we saw. The
+# bootstrap gets it without a formula: draw the slice's rows again with replacement, many times,
+# score each redraw, and keep the middle 95% of those scores. With `ci=0.95`, `score_slices`
+# adds `f1_low` and `f1_high`; `random_state` fixes the redraws so the bounds are reproducible.
+
+# %%
+scores_ci = scorer.score_slices(
+    S_test, Y_test, preds_test, probs_test, as_dataframe=True, ci=0.95, random_state=SEED
+)
+scores_ci = scores_ci.assign(width=scores_ci["f1_high"] - scores_ci["f1_low"])
+scores_ci.round(3)
+
+# %%
+ax = plot_slice_scores(scores_ci, metric="f1")
+ax.legend(loc="center left", bbox_to_anchor=(1.02, 0.5));  # beside the plot, hiding no interval
+
+# %% [markdown]
+# The picture changes the story. On 250 comments, `overall` is pinned down to a narrow band
+# (0.89 to 0.96). `short_comment`'s interval is wide (0.29 to 0.90) but lies entirely below the
+# overall 0.925: the weak spot is real. `textblob_polarity`'s (0.33 to 1.00) reaches past the
+# overall score, so its 0.727 may be bad luck. `short_link`'s interval runs from **0 to 1**: it is
+# compatible with a useless model and with a perfect one.
+
+# %%
+bounds = scores_ci[["f1_low", "f1_high"]].round(2)
+assert bounds.loc["overall"].tolist() == [0.89, 0.96], bounds
+assert bounds.loc["short_comment"].tolist() == [0.29, 0.90], bounds
+assert bounds.loc["textblob_polarity"].tolist() == [0.33, 1.00], bounds
+assert bounds.loc["short_link"].tolist() == [0.0, 1.0], bounds
+assert scores_ci.loc["short_comment", "f1_high"] < scores_ci.loc["overall", "f1"], scores_ci
+
+# %% [markdown]
+# ## 6. Why `short_link`'s 0.5 on 3 rows says little
+#
+# Here are the three comments, with what the model predicted:
+
+# %%
+in_short_link = S_test["short_link"] == 1
+df_test[in_short_link][["text", "label"]].assign(pred=preds_test[in_short_link])
+
+# %% [markdown]
+# All three are spam and the model caught one: precision 1/1, recall 1/3, so F1 = 0.5. With three
+# spam comments and no false alarms, the only F1 values possible are these four:
+
+# %%
+# NBVAL_CHECK_OUTPUT
+for k in range(4):
+    print(f"catch {k} of 3: F1 = {2 * k / (k + 3):.2f}")
+
+# %% [markdown]
+# One comment more or less moves the score by 0.3 to 0.5. The bootstrap sees the same thing: a
+# redraw of the three rows holds the caught one zero to three times, and its F1 ranges over
+# exactly these values, hence the interval from 0 to 1. So 0.5 does not say the model is worse on
+# short links than on `short_comment`; it says we have not seen enough short links to know. The
+# fix is more data for that slice (collect or label more short links), not a conclusion.
+#
+# ## 7. Analytic intervals, and when the bootstrap is blind
+#
+# Look again at `keyword_please` and `regex_check_out`: their bootstrap interval is [1, 1], zero
+# width. When every row in a slice is right, every redraw is right too, so the bootstrap cannot
+# imagine a mistake. It does not mean the model never errs on such comments.
+#
+# Where a metric is a plain proportion there is a formula instead. Recall is "spam caught out of
+# spam present", and the Wilson interval for a proportion stays honest at 0 and 1 and on few rows.
+# `ci_method="analytic"` uses it for accuracy, precision and recall; F1 has no such formula, so
+# its analytic bounds are NaN rather than a made-up number.
+
+# %%
+analytic = Scorer(metrics=["f1", "recall"]).score_slices(
+    S_test, Y_test, preds_test, probs_test, as_dataframe=True, ci=0.95, ci_method="analytic"
+)
+analytic.round(3)
+
+# %%
+ax = plot_slice_scores(analytic, metric="recall")
+ax.legend(loc="center left", bbox_to_anchor=(1.02, 0.5));
+
+# %% [markdown]
+# With 23 spam comments all caught, `keyword_please`'s recall could still be as low as 0.857: a
+# miss rate up to about one in seven is compatible with what we saw. `short_link`'s recall (1 of
+# 3) spans 0.061 to 0.792.
+
+# %%
+assert np.isnan(analytic.loc["overall", "f1_low"]), analytic
+assert round(analytic.loc["keyword_please", "recall_low"], 3) == 0.857, analytic
+assert analytic.loc["keyword_please", "recall_high"] == 1.0, analytic
+assert round(analytic.loc["short_link", "recall_low"], 3) == 0.061, analytic
+assert round(analytic.loc["short_link", "recall_high"], 3) == 0.792, analytic
+
+# %% [markdown]
+# ## 8. An empty slice is a result, not a crash
+#
+# New data may leave a slice empty, for example an SF written for a trend that this data predates.
+# Snorkel 0.10.0's scorer stops with `ValueError: Cannot score empty labels` and the whole table
+# is lost. Here the empty slice gets `n = 0` and NaN scores, with warnings that say why.
+
+# %%
+@slicing_function()
+def mentions_tiktok(x):
+    """TikTok came after these 2015 comments, so this slice should be empty here."""
+    return "tiktok" in x.text.lower()
+
+
+S_empty = PandasSFApplier([short_comment, mentions_tiktok]).apply(df_test)
+with warnings.catch_warnings(record=True, action="always") as caught:
+    empty_scores = scorer.score_slices(S_empty, Y_test, preds_test, as_dataframe=True)
+empty_scores
+
+# %%
+# NBVAL_CHECK_OUTPUT
+for warning in caught:
+    print(f"{warning.category.__name__}: {warning.message}")
+
+# %%
+assert empty_scores.loc["mentions_tiktok", "n"] == 0, empty_scores
+assert np.isnan(empty_scores.loc["mentions_tiktok", "f1"]), empty_scores
+
+# %% [markdown]
+# ## Summary
+#
+# - `Scorer(metrics=[...]).score_slices(S, golds, preds, probs, as_dataframe=True)` scores the same
+#   predictions overall and on every slice; the model needs no change.
+# - Every row carries its size `n`, and slices under `min_support` rows trigger a
+#   `SmallSliceWarning`. F1 rests on the spam rows only, often far fewer than `n`.
+# - `ci=0.95` adds an interval: a seeded bootstrap by default, or Wilson intervals with
+#   `ci_method="analytic"` for proportions such as recall. `plot_slice_scores` draws them against
+#   the overall score.
+# - `short_comment` (n=92, F1 0.667, interval below overall) is a real weak spot; `short_link`
+#   (n=3, F1 0.5, interval 0 to 1) is a slice we know too little about.
+# - An empty slice gives `n = 0` and NaN, with a warning, instead of an exception.
+#
+# ## Exercises
+#
+# Each cell holds a starting point that runs; replace it with your answer and run the cell for
+# feedback. The reference answers are in `exercises/solutions/lesson02.py`; try first.
+#
+# **2a. A slice's F1 and its interval, by hand.** For `textblob_polarity`, compute (1) the F1 with
+# `sklearn.metrics.f1_score` on the slice's rows only, and (2) the 95% Wilson interval of its
+# recall, with `z = 1.96`, `p` the recall and `n` its denominator (the spam comments in the
+# slice): centre `(p + z²/2n) / (1 + z²/n)`, half-width `z / (1 + z²/n) · sqrt(p(1-p)/n + z²/4n²)`.
+
+# %%
+my_f1 = None  # a number
+my_interval = None  # a pair (low, high)
+
+lesson02.check_slice_scores(my_f1, my_interval, S_test, Y_test, preds_test)
+
+# %% [markdown]
+# **2b. The widest interval.** From `scores_ci` (section 5), find in code the name of the slice
+# whose F1 interval is widest. Leave out `overall`: it is not a slice.
+
+# %%
+widest = None
+
+lesson02.check_widest_interval(widest, scores_ci)
+
+# %% [markdown]
+# **2c. Find a weak spot of your own.** The model makes 18 mistakes on the test set
+# (`df_test[preds_test != Y_test]`). Read them, then write an SF for a slice of at least 10
+# comments on which the model's accuracy is at least 0.1 below its overall accuracy. The check
+# also says whether the slice's interval settles the matter.
+
+# %%
+@slicing_function()
+def weak_spot(x):
+    """Replace this with your own intuition about where the model fails."""
+    return False
+
+
+lesson02.check_weak_slice(weak_spot, df_test, Y_test, preds_test)
