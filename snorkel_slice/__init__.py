@@ -13,7 +13,8 @@ from snorkel_slice.preprocess import Preprocessor, preprocessor
 from snorkel_slice.scorer import Scorer, SmallSliceWarning, UndefinedScoreWarning, plot_slice_scores
 from snorkel_slice.sf import SlicingFunction, slicing_function
 from snorkel_slice.summary import plot_slice_summary, slice_overlap, slice_summary
-from snorkel_slice.trainer import Trainer, TrainerConfig
+from snorkel_slice.synthetic import circle_slices, make_circle_data
+from snorkel_slice.trainer import Trainer, TrainerConfig, set_seed
 
 __all__ = [
     "ApplierMetadata",
@@ -32,9 +33,12 @@ __all__ = [
     "Trainer",
     "TrainerConfig",
     "UndefinedScoreWarning",
+    "circle_slices",
+    "make_circle_data",
     "plot_slice_scores",
     "plot_slice_summary",
     "preprocessor",
+    "set_seed",
     "slice_dataframe",
     "slice_overlap",
     "slice_summary",

@@ -1,0 +1,87 @@
+"""Synthetic 2-D data with small circle-shaped slices where a plain model fails.
+
+Points are uniform on the square [-1, 1]^2. The label is 1 above the diagonal (``x2 > x1``),
+except inside a few small circles, where it is flipped. A capacity-limited model learns the
+diagonal and gives up on the circles; slice-based learning, told which points lie in which
+circle, can win them back. Snorkel once had such a convergence test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+# name -> (center x1, center x2, radius). Each circle covers radius^2 * pi / 4 of the square
+# (3%, 5% and 5%), lies inside one class's triangle, away from the diagonal and from the others,
+# and off the anti-diagonal, so that no single straight cut separates it from its class.
+CIRCLES: dict[str, tuple[float, float, float]] = {
+    "circle_bottom": (0.0, -0.7, 0.195),
+    "circle_right": (0.55, -0.2, 0.25),
+    "circle_top": (-0.25, 0.6, 0.25),
+}
+
+
+def circle_slices(
+    df: pd.DataFrame, circles: Mapping[str, tuple[float, float, float]] | None = None
+) -> pd.DataFrame:
+    """Return ``S``: one bool column per circle, True for the points of ``df`` inside it.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"x1": [0.0, 0.0], "x2": [-0.7, 0.0]})
+    >>> circle_slices(df)["circle_bottom"].tolist()
+    [True, False]
+    """
+    circles = CIRCLES if circles is None else circles
+    missing = [c for c in ("x1", "x2") if c not in df.columns]
+    if missing:
+        raise ValueError(
+            f"df lacks the column(s) {missing}; expected x1 and x2, got {list(df.columns)}."
+        )
+    xy = df[["x1", "x2"]].to_numpy()
+    return pd.DataFrame(
+        {name: np.hypot(xy[:, 0] - cx, xy[:, 1] - cy) < r for name, (cx, cy, r) in circles.items()},
+        index=df.index,
+    )
+
+
+def make_circle_data(
+    n: int = 4000, seed: int = 0, circles: Mapping[str, tuple[float, float, float]] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Sample ``n`` points with labels flipped inside the circles, and their slice matrix.
+
+    Parameters
+    ----------
+    n
+        Number of points.
+    seed
+        Seed of the sample; the same seed gives the same points.
+    circles
+        ``{name: (center x1, center x2, radius)}``; ``None`` uses ``CIRCLES``.
+
+    Returns
+    -------
+    df : pandas.DataFrame
+        Columns x1, x2 (float32) and label (int64).
+    S : pandas.DataFrame
+        One bool column per circle.
+
+    Examples
+    --------
+    >>> df, S = make_circle_data(n=1000, seed=0)
+    >>> df.shape, list(S.columns)
+    ((1000, 3), ['circle_bottom', 'circle_right', 'circle_top'])
+    >>> bool(((df.x2 > df.x1) != df.label.astype(bool)).eq(S.any(axis=1)).all())
+    True
+    """
+    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
+        raise ValueError(f"n must be a positive int, got {n!r}.")
+    xy = np.random.default_rng(seed).uniform(-1, 1, size=(n, 2)).astype(np.float32)
+    df = pd.DataFrame({"x1": xy[:, 0], "x2": xy[:, 1]})
+    S = circle_slices(df, circles)
+    # Circles do not overlap, so an odd number of memberships means "inside one circle".
+    flipped = S.to_numpy().sum(axis=1) % 2 == 1
+    df["label"] = ((xy[:, 1] > xy[:, 0]) ^ flipped).astype(np.int64)
+    return df, S
