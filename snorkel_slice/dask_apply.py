@@ -23,8 +23,9 @@ class DaskSFApplier:
 
     Move here from ``PandasSFApplier`` when the data no longer fits in memory or one machine's
     cores are too few: each partition is processed where it lives, and only the small int8 slice
-    codes travel back. SFs and preprocessors are pickled to the workers (memoized preprocessors
-    start with an empty cache on each), so they must be picklable by dask (cloudpickle).
+    codes travel back. SFs and preprocessors are pickled with every partition's task, so they
+    must be picklable by dask (cloudpickle), and a memoized preprocessor's cache starts empty for
+    each partition: it saves work within a partition, never across partitions.
 
     Parameters
     ----------
