@@ -11,6 +11,7 @@ import hashlib
 import http.client
 import logging
 import os
+import re
 import tempfile
 import urllib.error
 import urllib.parse
@@ -431,6 +432,90 @@ def get_pytorch_mlp(hidden_dim: int, num_layers: int) -> "nn.Sequential":
     for _ in range(num_layers):
         layers += [nn.Linear(hidden_dim, hidden_dim), nn.ReLU()]
     return nn.Sequential(*layers)
+
+
+# The spam tutorial's five SFs, as lesson 01 writes them, for the lessons (and tests) that come after.
+SPAM_SF_NAMES = ("short_comment", "keyword_please", "regex_check_out", "short_link",
+                 "textblob_polarity")
+
+
+def _short_comment(x):
+    """Ham comments are often short, such as 'cool video!'."""
+    return len(x.text.split()) < 5
+
+
+def _keyword_lookup(x, keywords):
+    """Comments that ask for something ('please', 'plz') are often spam."""
+    return any(word in x.text.lower() for word in keywords)
+
+
+def _regex_check_out(x):
+    """'check ... out' invites the reader somewhere else."""
+    return bool(re.search(r"check.*out", x.text, flags=re.I))
+
+
+def _short_link(x):
+    """Shortened '.ly' links hide where a click leads."""
+    return bool(re.search(r"\w+\.ly", x.text))
+
+
+def _textblob_sentiment(x):
+    """Add TextBlob's polarity, from -1 to +1, as x.polarity."""
+    from textblob import TextBlob  # imported here: it pulls in nltk, which takes seconds
+
+    x.polarity = TextBlob(x.text).sentiment.polarity
+    return x
+
+
+def _textblob_polarity(x):
+    """Gushing comments are about the video itself, so they are rarely spam."""
+    return x.polarity > 0.9
+
+
+def make_spam_sfs(names: tuple[str, ...] = SPAM_SF_NAMES, library: str = "snorkel_slice") -> list:
+    """Build the spam tutorial's SFs, the ones lesson 01 writes step by step.
+
+    Parameters
+    ----------
+    names
+        Which SFs, in the order wanted; any of ``SPAM_SF_NAMES``.
+    library
+        ``"snorkel_slice"`` (the course package) or ``"snorkel"`` (Snorkel 0.10.0, if installed):
+        the same SF bodies work with either, which the parity tests rely on.
+
+    Returns
+    -------
+    list
+        The SFs; ``textblob_polarity`` reads a memoized TextBlob preprocessor.
+
+    Examples
+    --------
+    >>> [sf.name for sf in make_spam_sfs(("short_comment", "short_link"))]
+    ['short_comment', 'short_link']
+    """
+    unknown = [n for n in names if n not in SPAM_SF_NAMES]
+    if isinstance(names, str) or unknown:
+        raise ValueError(f"names must be a tuple drawn from {SPAM_SF_NAMES}; got {names!r}.")
+    if library == "snorkel":
+        from snorkel.preprocess import preprocessor
+        from snorkel.slicing import SlicingFunction, slicing_function
+    elif library == "snorkel_slice":
+        from snorkel_slice import SlicingFunction, preprocessor, slicing_function
+    else:
+        raise ValueError(f"library must be 'snorkel_slice' or 'snorkel', got {library!r}.")
+    textblob = preprocessor(memoize=True)(_textblob_sentiment)
+    build = {
+        "short_comment": lambda: slicing_function(name="short_comment")(_short_comment),
+        "keyword_please": lambda: SlicingFunction(
+            name="keyword_please", f=_keyword_lookup, resources=dict(keywords=["please", "plz"])
+        ),
+        "regex_check_out": lambda: slicing_function(name="regex_check_out")(_regex_check_out),
+        "short_link": lambda: slicing_function(name="short_link")(_short_link),
+        "textblob_polarity": lambda: slicing_function(name="textblob_polarity", pre=[textblob])(
+            _textblob_polarity
+        ),
+    }
+    return [build[name]() for name in names]
 
 
 def main(data_dir: str | Path | None = None) -> None:

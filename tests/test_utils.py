@@ -14,10 +14,12 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 
 from utils import (
+    SPAM_SF_NAMES,
     create_dict_dataloader,
     df_to_features,
     get_pytorch_mlp,
     load_spam_dataset,
+    make_spam_sfs,
 )
 
 COLUMNS = ["author", "date", "text", "label", "video"]
@@ -213,3 +215,26 @@ def test_sparse_features_give_the_same_batches_as_dense(labelled):
     for (X_a, Y_a), (X_b, Y_b) in zip(dense, sparse, strict=True):
         assert torch.equal(X_a["input_data"], X_b["input_data"])
         assert torch.equal(Y_a["task"], Y_b["task"])
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"names": "short_comment"}, r"names must be a tuple drawn from"),
+        ({"names": ("short_comment", "long_comment")}, r"got \('short_comment', 'long_comment'\)"),
+        ({"library": "sklearn"}, r"library must be 'snorkel_slice' or 'snorkel', got 'sklearn'"),
+    ],
+)
+def test_make_spam_sfs_rejects_bad_arguments(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        make_spam_sfs(**kwargs)
+
+
+def test_make_spam_sfs_builds_the_tutorial_slices_in_order(labelled):
+    from snorkel_slice import PandasSFApplier
+
+    sfs = make_spam_sfs()
+    assert [sf.name for sf in sfs] == list(SPAM_SF_NAMES)
+    S = PandasSFApplier(sfs).apply(labelled[3], progress_bar=False)
+    # Slice sizes on the 250 test comments, as lesson 02 shows them.
+    assert [int(S[name].sum()) for name in SPAM_SF_NAMES] == [92, 23, 45, 3, 24]
