@@ -37,26 +37,22 @@
 # %%
 # Setup: imports and a seed, nothing else.
 # %matplotlib inline
-import re
 import warnings
 
 import numpy as np
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
-from textblob import TextBlob
 
 from exercises import lesson02
 from snorkel_slice import (
     PandasSFApplier,
     Scorer,
-    SlicingFunction,
     SmallSliceWarning,
     plot_slice_scores,
-    preprocessor,
     slicing_function,
 )
-from utils import df_to_features, load_spam_dataset
+from utils import df_to_features, load_spam_dataset, make_spam_sfs
 
 SEED = 123
 
@@ -95,53 +91,13 @@ assert n_mistakes == 18, n_mistakes
 #
 # ## 2. The slices from lesson 01
 #
-# These are the five SFs of lesson 01, unchanged. Applying them to the test comments gives `S`,
-# aligned row by row with `Y_test` and `preds_test`.
+# These are the five SFs of lesson 01, unchanged. `utils.make_spam_sfs()` builds them from the
+# same code (run `make_spam_sfs??` in a cell to read it). Applying them to the test comments gives
+# `S`, aligned row by row with `Y_test` and `preds_test`.
 
 # %%
-@slicing_function()
-def short_comment(x):
-    """Ham is often a few words of praise ('super music'), so short comments deserve a look."""
-    return len(x.text.split()) < 5
-
-
-def keyword_lookup(x, keywords):
-    """Spam asks for things: the comment uses one of `keywords` (compared in lower case)."""
-    return any(word in x.text.lower() for word in keywords)
-
-
-keyword_please = SlicingFunction(
-    name="keyword_please", f=keyword_lookup, resources=dict(keywords=["please", "plz"])
-)
-
-
-@slicing_function()
-def regex_check_out(x):
-    """'check ... out' invites the reader to go somewhere else, a hallmark of spam."""
-    return bool(re.search(r"check.*out", x.text, flags=re.I))
-
-
-@slicing_function()
-def short_link(x):
-    """Shortened '.ly' links hide where a click leads."""
-    return bool(re.search(r"\w+\.ly", x.text))
-
-
-# %%
-@preprocessor(memoize=True)
-def textblob_sentiment(x):
-    """Add TextBlob's polarity, from -1 (negative) to +1 (positive), as x.polarity."""
-    x.polarity = TextBlob(x.text).sentiment.polarity
-    return x
-
-
-@slicing_function(pre=[textblob_sentiment])
-def textblob_polarity(x):
-    """Gushing comments are about the video itself, so they should almost never be spam."""
-    return x.polarity > 0.9
-
-
-sfs = [short_comment, keyword_please, regex_check_out, short_link, textblob_polarity]
+sfs = make_spam_sfs()
+short_comment = sfs[0]
 S_test = PandasSFApplier(sfs).apply(df_test)
 S_test.dtype.names
 

@@ -45,7 +45,6 @@
 # Setup: imports and a seed, nothing else.
 # %matplotlib inline
 import logging
-import re
 import tempfile
 import time
 from pathlib import Path
@@ -62,11 +61,10 @@ from exercises import lesson05
 from snorkel_slice import (
     DaskSFApplier,
     PandasSFApplier,
-    SlicingFunction,
     preprocessor,
     slicing_function,
 )
-from utils import load_spam_dataset
+from utils import SPAM_SF_NAMES, load_spam_dataset, make_spam_sfs
 
 SEED = 123
 
@@ -80,36 +78,7 @@ SEED = 123
 # %%
 df_train, df_test = load_spam_dataset()
 
-
-@slicing_function()
-def short_comment(x):
-    """Ham is often a few words of praise ('super music'), so short comments deserve a look."""
-    return len(x.text.split()) < 5
-
-
-def keyword_lookup(x, keywords):
-    """Spam asks for things: the comment uses one of `keywords` (compared in lower case)."""
-    return any(word in x.text.lower() for word in keywords)
-
-
-keyword_please = SlicingFunction(
-    name="keyword_please", f=keyword_lookup, resources=dict(keywords=["please", "plz"])
-)
-
-
-@slicing_function()
-def regex_check_out(x):
-    """'check ... out' invites the reader to go somewhere else, a hallmark of spam."""
-    return bool(re.search(r"check.*out", x.text, flags=re.I))
-
-
-@slicing_function()
-def short_link(x):
-    """Shortened '.ly' links hide where a click leads."""
-    return bool(re.search(r"\w+\.ly", x.text))
-
-
-sfs = [short_comment, keyword_please, regex_check_out, short_link]
+sfs = make_spam_sfs(SPAM_SF_NAMES[:4])  # lesson 01's cheap SFs; read them with make_spam_sfs??
 
 # %% [markdown]
 # To feel size, tile the 1,586 training comments into a frame of 100,000 rows with a fresh
