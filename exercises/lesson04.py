@@ -1,0 +1,172 @@
+"""Checks for lesson 04's exercises (when slice-based learning pays).
+
+The checks compute the expected answer with the reference code in ``exercises.solutions.lesson04``
+or, for parameter counts, by counting real models built on PyTorch's ``meta`` device (shapes only,
+no memory), and name the usual slip when an answer is off.
+
+Examples
+--------
+>>> print(check_slice_head_parameters(lambda h, k, C: k * (h * h + 3 * h + 2) + C * (h + 1)))
+... # doctest: +NORMALIZE_WHITESPACE
+[not yet] Exercise 4a: for h=16, k=3, C=2 your formula gives 952; the slice experts have 1,258
+(off by -306). That is one slice's indicator and transform, h*h + 3*h + 2 = 306: count base too,
+k + 1 slices in all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from numbers import Real
+
+import numpy as np
+import pandas as pd
+import torch
+from torch import nn
+
+from exercises.feedback import Feedback, check_sf
+from exercises.solutions import lesson04 as solution
+from snorkel_slice import PandasSFApplier, PlainClassifier, SliceAwareClassifier, SlicingFunction
+
+# (h, k, C): lesson 04's two backbones, lesson 03's, a 3-class model, and the Snorkel tutorial's.
+CONFIGS = ((16, 3, 2), (64, 3, 2), (32, 5, 2), (8, 2, 3), (3916, 5, 2))
+TOL = 1e-9  # the same arithmetic on the same frame: any other correct answer agrees far better
+
+
+def counted_overhead(h: int, k: int, C: int) -> int:
+    """Parameters of a slice-aware model minus those of the plain one, counted on meta tensors."""
+    with torch.device("meta"):  # shapes only: even the tutorial's 92M-parameter heads cost nothing
+        sliced = SliceAwareClassifier(nn.Linear(1, h), h, [f"s{i}" for i in range(k)], n_classes=C)
+        plain = PlainClassifier(nn.Linear(1, h), h, n_classes=C)
+    return sum(p.numel() for p in sliced.parameters()) - sum(p.numel() for p in plain.parameters())
+
+
+def check_slice_head_parameters(formula: Callable[[int, int, int], object]) -> Feedback:
+    """Exercise 4a: ``formula(h, k, C)`` gives the slice experts' parameter count."""
+    if not callable(formula):
+        return Feedback("4a", False, f"expected a function of (h, k, C), got {type(formula).__name__}.")
+    for h, k, C in CONFIGS:
+        want = counted_overhead(h, k, C)
+        try:
+            got = formula(h, k, C)
+        except Exception as err:  # the learner's code: report any failure as feedback
+            return Feedback("4a", False, f"for h={h}, k={k}, C={C} your formula raised "
+                                         f"{type(err).__name__}: {err}")
+        if isinstance(got, bool) or not isinstance(got, Real) or got != got:
+            return Feedback("4a", False, f"for h={h}, k={k}, C={C} expected a whole number, got "
+                                         f"{type(got).__name__} {got!r}.")
+        if got != want:
+            text = (f"for h={h}, k={k}, C={C} your formula gives {got:,g}; the slice experts have "
+                    f"{want:,} (off by {got - want:+,g}).")
+            return Feedback("4a", False, " ".join([text, *_overhead_hints(got - want, h, k, C)]))
+    h, k, C = CONFIGS[-1]
+    return Feedback("4a", True, f"right for all {len(CONFIGS)} models, e.g. the Snorkel tutorial's "
+                                f"experts (h={h}, k={k}) hold {counted_overhead(h, k, C):,} parameters.")
+
+
+def _overhead_hints(off: float, h: int, k: int, C: int) -> list[str]:
+    n = k + 1
+    known = [
+        (-(h * h + 3 * h + 2), f"That is one slice's indicator and transform, h*h + 3*h + 2 = "
+                               f"{h * h + 3 * h + 2}: count base too, k + 1 slices in all."),
+        (-n * (2 * h + 2), "That is the indicator heads, Linear(h, 2) per slice: 2*h weights + 2 biases."),
+        (-n * (h * h + h), "That is the transforms, Linear(h, h) per slice: h*h weights + h biases."),
+        (-C * (h + 1), "That is the shared prediction head Linear(h, C): C*h weights + C biases."),
+        (C * (h + 1), "That is one Linear(h, C) too many: the master head is the plain model's own "
+                      "head, so it is not part of the difference."),
+        (-(n * (h + 2) + C), "That is the biases: every Linear(a, b) has a*b weights and b biases."),
+        (-n * h, "That is the transforms' biases: Linear(h, h) has h*h weights and h biases."),
+    ]
+    hints = [hint for value, hint in known if off == value]
+    if not hints and off == -n * (2 * h + 2) - C * (h + 1):
+        hints.append("You counted the transforms only; add the indicator heads and the shared head.")
+    return hints
+
+
+def check_paired_gains(gains: object, better: pd.DataFrame, worse: pd.DataFrame) -> Feedback:
+    """Exercise 4b: per-circle mean and spread of the seed-by-seed difference better - worse."""
+    expected = solution.paired_gains(better, worse)
+    circles = [c for c in expected.index if c != "overall"]
+    if not isinstance(gains, pd.DataFrame) or not {"gain", "spread"} <= set(gains.columns):
+        columns = list(gains.columns) if isinstance(gains, pd.DataFrame) else type(gains).__name__
+        return Feedback("4b", False, "expected a DataFrame with columns 'gain' and 'spread', one row "
+                                     f"per circle; got {columns}.")
+    missing = [c for c in circles if c not in gains.index]
+    if missing:
+        return Feedback("4b", False, f"rows {missing} are missing; index the rows by circle name, "
+                                     f"as the columns of runs[...] are ({circles}).")
+    lines, passed = [], True
+    for column in ("gain", "spread"):
+        got = pd.to_numeric(gains.loc[circles, column], errors="coerce")
+        off = (got - expected.loc[circles, column]).abs()
+        if off.max() <= TOL:
+            lines.append(f"{column}: right on all {len(circles)} circles.")
+            continue
+        passed = False
+        worst = off.idxmax()
+        lines.append(f"{column} on {worst}: yours is {got[worst]:.4f}, expected "
+                     f"{expected.loc[worst, column]:.4f} (off by {got[worst] - expected.loc[worst, column]:+.4f}).")
+        lines += _gain_hints(column, got, better, worse, circles)
+    if passed:
+        bottom = expected.loc[circles[0]]
+        lines.append(f"E.g. {circles[0]}: {bottom['gain']:+.3f} ± {bottom['spread']:.3f}.")
+    return Feedback("4b", passed, " ".join(lines))
+
+
+def _gain_hints(column: str, got: pd.Series, better: pd.DataFrame, worse: pd.DataFrame,
+                circles: list[str]) -> list[str]:
+    b, w = better[circles], worse[circles]
+    diff = b - w
+    if column == "gain":
+        candidates = [
+            (pd.Series(0.0, index=circles), "The gain is still 0: subtract the plain accuracy from "
+                                            "the slice-aware one seed by seed, then average."),
+            ((w - b).mean(), "The sign is flipped: compute slice-aware minus plain."),
+        ]
+    else:
+        candidates = [
+            (pd.Series(0.0, index=circles), "The spread is still 0: take the standard deviation of "
+                                            "the five per-seed gains."),
+            (diff.std(ddof=0), "That is the population standard deviation (ddof=0, numpy's default); "
+                               "use pandas' .std(), which divides by n - 1 for a sample of 5 seeds."),
+            (np.sqrt(b.var() + w.var()), "You combined the two models' spreads as if they were "
+                                         "independent. Each seed's pair shares its backbone weights and "
+                                         "batches, so take the spread of the per-seed differences."),
+            (b.std() + w.std(), "You added the two models' spreads; take the spread of the per-seed "
+                                "differences instead."),
+            ((b.std() - w.std()).abs(), "You subtracted the two models' spreads; take the spread of "
+                                        "the per-seed differences instead."),
+        ]
+    return [hint for value, hint in candidates if (got - value).abs().max() <= TOL]
+
+
+def check_circle_sf(sf: object, df: pd.DataFrame) -> Feedback:
+    """Exercise 4c: ``sf`` slices the points within 0.2 of (-0.6, -0.1)."""
+    expected = _members(solution.circle_left, df)
+    # Quote wrongly sliced points by their coordinates.
+    shown = df.assign(point=[f"({a:+.3f}, {b:+.3f})" for a, b in zip(df["x1"], df["x2"], strict=True)])
+    feedback = check_sf("4c", sf, shown, expected, text_column="point")
+    if feedback or not isinstance(sf, SlicingFunction) or "raised" in feedback.message:
+        return feedback
+    got = _members(sf, df)
+    x1, x2 = df["x1"].to_numpy(float), df["x2"].to_numpy(float)
+    slips = [
+        (np.hypot(x1 - 0.6, x2 - 0.1) < 0.2,
+         "The center is at (-0.6, -0.1): the distance uses x1 + 0.6 and x2 + 0.1."),
+        (np.hypot(x1 + 0.1, x2 + 0.6) < 0.2, "x1 and x2 are swapped: the center has x1 = -0.6."),
+        ((x1 + 0.6) ** 2 + (x2 + 0.1) ** 2 < 0.2,
+         "You compared the squared distance with 0.2; compare it with 0.2 ** 2, or take the square "
+         "root first (math.hypot)."),
+        ((np.abs(x1 + 0.6) < 0.2) & (np.abs(x2 + 0.1) < 0.2),
+         "That is a square around the center; a circle needs the Euclidean distance."),
+    ]
+    hints = [hint for members, hint in slips if np.array_equal(got, members)]
+    if not got.any():
+        hints.append("Your slice is empty; return True for the points close enough to the center.")
+    if not hints:
+        return feedback
+    return Feedback("4c", False, "\n".join([feedback.message, *(f"Hint: {h}" for h in hints)]))
+
+
+def _members(sf: SlicingFunction, df: pd.DataFrame) -> np.ndarray:
+    return np.asarray(PandasSFApplier([sf]).apply(df, progress_bar=False)[sf.name], dtype=bool)
+

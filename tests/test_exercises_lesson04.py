@@ -1,0 +1,241 @@
+"""Lesson 04's exercises: each reference answer passes its check, and plausible wrong answers fail
+with feedback that names what is wrong. No training: 4b uses a literal table of per-seed results."""
+
+import math
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from exercises import lesson04
+from exercises.solutions import lesson04 as solution
+from snorkel_slice.sf import slicing_function
+from snorkel_slice.synthetic import make_circle_data
+
+# 4a ------------------------------------------------------------------------------------------
+
+
+def test_parameter_formula_solution_passes_and_matches_counted_models():
+    feedback = lesson04.check_slice_head_parameters(solution.slice_head_parameters)
+    assert feedback, feedback
+    assert "right for all 5 models" in feedback.message
+    assert "hold 92,088,670 parameters" in feedback.message
+    for h, k, C in lesson04.CONFIGS:
+        assert solution.slice_head_parameters(h, k, C) == lesson04.counted_overhead(h, k, C)
+
+
+def test_the_lessons_numbers_follow_from_the_formula():
+    # Lesson 04 prints 82 -> 1,340 (1 x 16) and 4,482 -> 21,772 (2 x 64) parameters.
+    assert solution.slice_head_parameters(16, 3, 2) == 1340 - 82
+    assert solution.slice_head_parameters(64, 3, 2) == 21772 - 4482
+
+
+def _without(part):
+    def formula(h, k, C):
+        n = k + 1
+        terms = {
+            "base": -(h * h + 3 * h + 2),
+            "indicators": -n * (2 * h + 2),
+            "transforms": -n * (h * h + h),
+            "shared head": -C * (h + 1),
+            "master head too": C * (h + 1),
+            "biases": -(n * (h + 2) + C),
+            "transform biases": -n * h,
+        }
+        return solution.slice_head_parameters(h, k, C) + terms[part]
+
+    return formula
+
+
+@pytest.mark.parametrize(
+    "part, hint",
+    [
+        ("base", "count base too, k + 1 slices in all"),
+        ("indicators", "That is the indicator heads"),
+        ("transforms", "That is the transforms, Linear(h, h) per slice"),
+        ("shared head", "That is the shared prediction head"),
+        ("master head too", "the master head is the plain model's own head"),
+        ("biases", "That is the biases"),
+        ("transform biases", "That is the transforms' biases"),
+    ],
+)
+def test_a_missing_part_is_named(part, hint):
+    feedback = lesson04.check_slice_head_parameters(_without(part))
+    assert not feedback
+    assert re.search(r"for h=16, k=3, C=2 your formula gives [\d,]+; the slice experts have 1,258 "
+                     r"\(off by [-+][\d,]+\)", feedback.message), feedback.message
+    assert hint in feedback.message
+
+
+def test_the_notebook_starting_point_says_how_far_off_it_is():
+    feedback = lesson04.check_slice_head_parameters(lambda h, k, C: 0)
+    assert not feedback
+    assert "gives 0; the slice experts have 1,258 (off by -1,258)" in feedback.message
+
+
+def test_a_formula_right_only_for_two_classes_fails_on_three():
+    feedback = lesson04.check_slice_head_parameters(
+        lambda h, k, C: (k + 1) * (h * h + 3 * h + 2) + 2 * (h + 1)
+    )
+    assert not feedback
+    assert "for h=8, k=2, C=3" in feedback.message
+
+
+@pytest.mark.parametrize(
+    "formula, message",
+    [
+        (lambda h, k, C: h / 0, r"your formula raised ZeroDivisionError"),
+        (lambda h, k, C: "1258", r"expected a whole number, got str '1258'"),
+        (lambda h, k, C: math.nan, r"expected a whole number, got float nan"),
+        (1258, r"expected a function of \(h, k, C\), got int"),
+    ],
+    ids=["raises", "string", "nan", "not-callable"],
+)
+def test_bad_formulas_say_what_went_wrong(formula, message):
+    feedback = lesson04.check_slice_head_parameters(formula)
+    assert not feedback
+    assert re.search(message, feedback.message), feedback.message
+
+
+# 4b ------------------------------------------------------------------------------------------
+
+SEEDS = [0, 1, 2, 3, 4]
+CIRCLES = ["circle_bottom", "circle_right", "circle_top"]
+
+
+@pytest.fixture
+def runs():
+    """Per-seed accuracies of two models, as in the lesson's `runs` (index seed, one column each)."""
+    plain = pd.DataFrame(
+        [[0.85, 0.0, 0.0, 0.1], [0.86, 0.0, 0.2, 0.0], [0.84, 0.0, 0.0, 0.5],
+         [0.88, 0.0, 0.7, 0.6], [0.86, 0.0, 0.0, 0.5]],
+        index=pd.Index(SEEDS, name="seed"), columns=["overall", *CIRCLES],
+    )
+    sliced = pd.DataFrame(
+        [[0.91, 0.55, 0.85, 0.66], [0.94, 0.44, 0.86, 0.75], [0.94, 0.62, 0.94, 0.79],
+         [0.94, 0.68, 0.83, 0.79], [0.95, 0.60, 0.90, 0.89]],
+        index=pd.Index(SEEDS, name="seed"), columns=["overall", *CIRCLES],
+    )
+    return sliced, plain
+
+
+def test_paired_gains_solution_passes(runs):
+    sliced, plain = runs
+    feedback = lesson04.check_paired_gains(solution.paired_gains(sliced, plain), sliced, plain)
+    assert feedback, feedback
+    assert "gain: right on all 3 circles. spread: right on all 3 circles." in feedback.message
+    diff = sliced["circle_bottom"] - plain["circle_bottom"]
+    assert f"circle_bottom: {diff.mean():+.3f} ± {diff.std():.3f}" in feedback.message
+
+
+def test_paired_gains_without_the_overall_row_pass(runs):
+    sliced, plain = runs
+    answer = solution.paired_gains(sliced, plain).drop(index="overall")
+    assert lesson04.check_paired_gains(answer, sliced, plain)
+
+
+def _answer(sliced, plain, spread):
+    return pd.DataFrame({"gain": sliced.mean() - plain.mean(), "spread": spread})
+
+
+@pytest.mark.parametrize(
+    "spread, hint",
+    [
+        (lambda s, p: 0.0, "The spread is still 0"),
+        (lambda s, p: (s - p).std(ddof=0), "population standard deviation (ddof=0"),
+        (lambda s, p: np.sqrt(s.var() + p.var()), "as if they were independent"),
+        (lambda s, p: s.std() + p.std(), "You added the two models' spreads"),
+        (lambda s, p: (s.std() - p.std()).abs(), "You subtracted the two models' spreads"),
+    ],
+    ids=["zero", "ddof0", "unpaired", "sum", "difference"],
+)
+def test_spread_slips_are_named(runs, spread, hint):
+    sliced, plain = runs
+    feedback = lesson04.check_paired_gains(_answer(sliced, plain, spread(sliced, plain)), sliced, plain)
+    assert not feedback
+    assert "gain: right on all 3 circles." in feedback.message
+    assert re.search(r"spread on circle_\w+: yours is [\d.]+, expected [\d.]+ \(off by [-+][\d.]+\)",
+                     feedback.message), feedback.message
+    assert hint in feedback.message
+
+
+def test_the_notebook_starting_point_gets_both_hints(runs):
+    sliced, plain = runs
+    answer = pd.DataFrame({"gain": 0.0, "spread": 0.0}, index=sliced.columns)
+    feedback = lesson04.check_paired_gains(answer, sliced, plain)
+    assert not feedback
+    assert "The gain is still 0: subtract the plain accuracy" in feedback.message
+    assert "The spread is still 0" in feedback.message
+
+
+def test_a_flipped_sign_is_named(runs):
+    sliced, plain = runs
+    answer = solution.paired_gains(plain, sliced)
+    feedback = lesson04.check_paired_gains(answer, sliced, plain)
+    assert not feedback
+    assert "The sign is flipped" in feedback.message
+    assert "spread: right on all 3 circles." in feedback.message  # a spread has no sign
+
+
+@pytest.mark.parametrize(
+    "answer, message",
+    [
+        (lambda g: g["gain"], r"expected a DataFrame with columns 'gain' and 'spread'"),
+        (lambda g: g.rename(columns={"spread": "std"}), r"got \['gain', 'std'\]"),
+        (lambda g: g.reset_index(drop=True), r"rows \['circle_bottom', 'circle_right', 'circle_top'\] "
+                                            r"are missing"),
+    ],
+    ids=["series", "wrong-column", "unnamed-rows"],
+)
+def test_badly_shaped_gains_say_what_was_expected(runs, answer, message):
+    sliced, plain = runs
+    feedback = lesson04.check_paired_gains(answer(solution.paired_gains(sliced, plain)), sliced, plain)
+    assert not feedback
+    assert re.search(message, feedback.message), feedback.message
+
+
+# 4c ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def df_train():
+    return make_circle_data(2000, seed=100)[0]
+
+
+def test_circle_sf_solution_passes(df_train):
+    feedback = lesson04.check_circle_sf(solution.circle_left, df_train)
+    assert feedback, feedback
+    assert re.search(r"all 2000 rows are sliced as expected \(\d+ in the slice\)", feedback.message)
+
+
+def _circle_sf(test):
+    @slicing_function()
+    def circle_left(x):
+        return bool(test(x.x1, x.x2))
+
+    return circle_left
+
+
+@pytest.mark.parametrize(
+    "test, hint",
+    [
+        (lambda a, b: math.hypot(a - 0.6, b - 0.1) < 0.2, "The center is at (-0.6, -0.1)"),
+        (lambda a, b: math.hypot(a + 0.1, b + 0.6) < 0.2, "x1 and x2 are swapped"),
+        (lambda a, b: (a + 0.6) ** 2 + (b + 0.1) ** 2 < 0.2, "compared the squared distance with 0.2"),
+        (lambda a, b: abs(a + 0.6) < 0.2 and abs(b + 0.1) < 0.2, "That is a square around the center"),
+        (lambda a, b: False, "Your slice is empty"),
+    ],
+    ids=["sign", "swapped", "squared", "square", "empty"],
+)
+def test_circle_slips_are_named_and_points_quoted(df_train, test, hint):
+    feedback = lesson04.check_circle_sf(_circle_sf(test), df_train)
+    assert not feedback
+    assert re.search(r"index \d+: '\([-+]\d\.\d{3}, [-+]\d\.\d{3}\)'", feedback.message), feedback.message
+    assert hint in feedback.message
+
+
+def test_an_undecorated_function_is_told_to_use_the_decorator(df_train):
+    feedback = lesson04.check_circle_sf(lambda x: False, df_train)
+    assert not feedback
+    assert "@slicing_function()" in feedback.message
