@@ -8,6 +8,7 @@ A case returns a plain dict (JSON-ready): ``title``, ``identical`` (True once ev
 from __future__ import annotations
 
 import datetime
+import importlib.metadata
 import os
 import platform
 import statistics
@@ -100,10 +101,10 @@ def machine() -> dict[str, Any]:
         cpu = platform.processor() or cpu
     versions = {"python": platform.python_version(), "torch": torch.__version__,
                 "numpy": numpy.__version__, "pandas": pandas.__version__}
-    for name in ("snorkel", "dask", "distributed", "sklearn", "textblob"):
+    for name in ("snorkel", "dask", "distributed", "scikit-learn", "textblob"):
         try:
-            versions[name] = __import__(name).__version__
-        except (ImportError, AttributeError):
+            versions[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
             versions[name] = None
     return {
         "cpu": cpu,

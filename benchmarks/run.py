@@ -93,6 +93,11 @@ def extras(report: dict[str, Any]) -> str:
         for impl, prof in case["profile"].items():
             ops = ", ".join(f"{o['op']} {o['share']:.0%}" for o in prof["ops"][:6])
             out.append(f"train: profile {impl} ({prof['total_ms_per_batch']:.0f} ms/batch): {ops}")
+    case = report["cases"].get("apply_cheap")
+    if case and "sf_body_us_per_row" in case:
+        costs = ", ".join(f"{k} {v:.2f}" for k, v in case["sf_body_us_per_row"].items())
+        out.append(f"apply_cheap: SF bodies, us/row: {costs}; so one process is at most "
+                   f"{case['max_ratio_one_process']:.1f}x faster than Snorkel here")
     case = report["cases"].get("apply_textblob")
     if case and "n_jobs2_speedup" in case:
         out.append(f"apply_textblob: n_jobs=2 over n_jobs=1: {case['n_jobs2_speedup']:.2f}x "

@@ -127,10 +127,14 @@ def child_time(spec: dict[str, Any]) -> dict[str, Any]:
     out = {"params": n_params(model), "batch_s": steps[1:], "warmup_batch_s": steps[0],
            "threads": torch.get_num_threads(), "base_mb": base_mb, "model_mb": model_mb}
     if spec.get("epoch"):
-        full = loader(spec["impl"], spec["kind"], model, X, Y, S)
+        epoch_stamps: list[float] = []
+        full = stamped(loader(spec["impl"], spec["kind"], model, X, Y, S), epoch_stamps)
         start = time.perf_counter()
         trainer(spec["impl"]).fit(model, [full])
         out["epoch_s"], out["epoch_batches"] = time.perf_counter() - start, len(full)
+        # Steps inside the epoch, less the first (a new optimizer allocates its state) and the
+        # last (the epoch's short remainder batch): more samples for the per-batch median.
+        out["epoch_batch_s"] = np.diff(epoch_stamps).tolist()[1:-1]
     out["peak_mb"] = peak_rss_mb()
     return out
 
