@@ -24,7 +24,7 @@ test: setup-test  ## unit tests, doctests, lint, notebook pairing, and nbval ove
 	$(BIN)/python -m pytest
 
 lint: setup-test
-	$(BIN)/ruff check snorkel_slice utils.py tests benchmarks
+	$(BIN)/ruff check snorkel_slice utils.py spam_fetch.py tests benchmarks
 	$(BIN)/nbqa ruff notebooks/
 
 sync:  ## re-pair every lesson with its py:percent text form

@@ -8,6 +8,7 @@ A case returns a plain dict (JSON-ready): ``title``, ``identical`` (True once ev
 from __future__ import annotations
 
 import datetime
+import gc
 import importlib.metadata
 import os
 import platform
@@ -56,6 +57,7 @@ def alternate(
     times: dict[str, list[float]] = {name: [] for name in names}
     for r in range(repeats):
         for name in names if r % 2 == 0 else names[::-1]:
+            gc.collect()  # untimed: one candidate's garbage is not collected on another's clock
             start = time.perf_counter()
             out = candidates[name]()
             times[name].append(time.perf_counter() - start)

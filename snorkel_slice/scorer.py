@@ -31,6 +31,7 @@ from snorkel_slice.metrics import (
     tie_groups,
     wilson_interval,
 )
+from snorkel_slice.progress import progress
 from snorkel_slice.scoring_inputs import (
     as_probs,
     check_labels,
@@ -334,7 +335,15 @@ def _roc_auc(compact, scores, golds, scored, n, ci, method, n_bootstrap):
     if method == "analytic":
         return auc, delong_interval(auc, var, ci)
     low, high = np.full(1 + k, np.nan), np.full(1 + k, np.nan)
-    for r in range(1 + k if method is not None else 0):
+    # Resampling rows costs ~2-3 s per 1e8 draws: show a bar when it will take that long.
+    draws = int(n.sum()) * n_bootstrap if method is not None else 0
+    bar = progress(
+        range(1 + k if method is not None else 0),
+        enabled=draws > 10**8,
+        desc="roc_auc bootstrap",
+        unit="row",
+    )
+    for r in bar:
         sel = np.arange(len(rows)) if r == 0 else np.flatnonzero(member[r - 1])
         replicates = bootstrap_auc(positive[sel], last[sel], n[r], method, n_bootstrap)
         low[r], high[r] = percentile_interval(replicates, ci)

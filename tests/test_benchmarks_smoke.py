@@ -36,7 +36,7 @@ def test_smoke_run_covers_every_case_and_asserts_identity(tmp_path):
         assert case["identical"] is True and case["checks"], name
         medians = {impl: res["median_s"] for impl, res in case["results"].items() if "median_s" in res}
         assert len(medians) >= 2 and all(m > 0 for m in medians.values()), (name, medians)
-    assert "| apply_cheap | snorkel |" in proc.stdout  # the table is printed
+    assert "| apply_cheap | snorkel [texts] |" in proc.stdout  # the table is printed
 
 
 def test_a_differing_output_stops_the_timing():

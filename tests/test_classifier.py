@@ -131,6 +131,34 @@ def test_loss_and_gradients_equal_snorkels(batch):
     assert torch.allclose(model.base_architecture[0].weight.grad, pool["base_architecture"][0].weight.grad, atol=1e-6)
 
 
+@pytest.mark.parametrize("temperature", [1.0, 0.25])
+def test_attention_weights_equal_snorkels(monkeypatch, temperature):
+    """Snorkel's combiner keeps its attention private: record the (batch, K) softmax it takes."""
+    from snorkel.slicing.modules import slice_combiner
+
+    model, dl = model_and_loader(n=30, temperature=temperature)
+    twin = snorkel_twin(model)
+    combiners = [m for m in twin.module_pool.values() if isinstance(m, slice_combiner.SliceCombinerModule)]
+    assert len(combiners) == 1
+    combiners[0].temperature = temperature  # Snorkel's classifier does not pass one through
+    seen = []
+
+    def softmax(input, dim):
+        out = F.softmax(input, dim=dim)
+        if input.shape[-1] == len(model.all_slice_names):  # (batch, K): the attention
+            seen.append(out)
+        return out
+
+    monkeypatch.setattr(slice_combiner, "F", type("F", (), {"softmax": staticmethod(softmax)}))
+    X_dict = next(iter(dl))[0]
+    with torch.no_grad():
+        twin.forward(X_dict, ["task"])
+        ours = model(X_dict)["attention"]
+    assert len(seen) == 1 and seen[0].shape == ours.shape == (30, 3)
+    assert torch.allclose(ours, seen[0], atol=1e-6)
+    assert not torch.allclose(ours, torch.full_like(ours, 1 / 3), atol=1e-3)  # not a trivial case
+
+
 def test_predictor_loss_is_masked_to_in_slice_rows():
     model, dl = model_and_loader()
     X_dict, Y_dict = next(iter(dl))

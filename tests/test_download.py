@@ -1,4 +1,4 @@
-"""How `utils.fetch_spam_data` finds, copies, downloads and verifies the five spam CSVs.
+"""How `spam_fetch.fetch_spam_data` finds, copies, downloads and verifies the five spam CSVs.
 
 No network: downloads come from an HTTP server on 127.0.0.1 that serves zips built here from
 the real CSVs. Every test writes only under pytest's tmp_path, never into the repo's data/.
@@ -19,7 +19,7 @@ import pytest
 import tqdm
 
 import utils
-from utils import SPAM_FILES, default_data_dir, fetch_spam_data
+from spam_fetch import SPAM_FILES, default_data_dir, fetch_spam_data
 
 NAMES = sorted(SPAM_FILES)
 

@@ -660,3 +660,22 @@ def test_bad_inputs_raise_clear_errors(call, error, match):
     with warnings.catch_warnings(), pytest.raises(error, match=match):
         warnings.simplefilter("ignore")
         call()
+
+
+@pytest.mark.parametrize(("n_bootstrap", "shown"), [(1000, False), (10**7, True)])
+def test_roc_auc_bootstrap_shows_a_bar_only_when_it_will_take_seconds(monkeypatch, n_bootstrap, shown):
+    import snorkel_slice.scorer as scorer_module
+
+    requests = []
+
+    def recording_progress(iterable, *, enabled=True, **kwargs):
+        requests.append((enabled, kwargs.get("desc")))
+        return iter(())  # skip the resampling itself: only the request is under test
+
+    monkeypatch.setattr(scorer_module, "progress", recording_progress)
+    s = np.rec.fromarrays([np.ones(12, dtype=np.int64)], names=["all"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        Scorer(["roc_auc"], min_support=0).score_slices(s, GOLDS, PREDS, PROBS, ci=0.9, n_bootstrap=n_bootstrap)
+    # overall + one slice: 2 x 12 rows x n_bootstrap draws, against a 1e8 threshold
+    assert requests == [(shown, "roc_auc bootstrap")]
