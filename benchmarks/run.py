@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/run.py                      # every case, about 25 minutes on 2 cores
+    python benchmarks/run.py                      # every case, about 18 minutes on 2 cores
     python benchmarks/run.py --smoke --out X.json # a tiny version of every case, seconds
     python benchmarks/run.py --cases apply_cheap,score_slices
 
