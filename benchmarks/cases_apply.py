@@ -86,7 +86,6 @@ def apply_cheap(smoke: bool) -> dict[str, Any]:
     floor_s = results["SF-body floor [texts]"]["median_s"]
     ours_s = results["ours n_jobs=1 [texts]"]["median_s"]
     per_sf = sf_body_costs(ours, rows, repeats)
-    best = results["snorkel [texts]"]["median_s"] / sum(per_sf.values()) / n
     return {
         "title": f"PandasSFApplier, 4 cheap SFs, {n:,} rows: train texts tiled [texts], "
         "and train rows (5 columns) tiled [rows]",
@@ -99,11 +98,11 @@ def apply_cheap(smoke: bool) -> dict[str, Any]:
         "results": results,
         "target": "ours >= 10x Snorkel",
         "sf_body_us_per_row": {name: round(us * 1e6, 2) for name, us in per_sf.items()},
-        "max_ratio_one_process": best,
-        "notes": f"SF bodies alone: {floor_s / n * 1e6:.1f} us/row; ours n_jobs=1 spends "
-        f"{ours_s / n * 1e6:.1f} us/row on [texts], {ours_s / floor_s:.2f}x the floor. Summing "
-        "each SF body's own median cost, one process can be at most "
-        f"{best:.1f}x faster than Snorkel on [texts].",
+        "floor_ratio": results["SF-body floor [texts]"]["ratio"],
+        "notes": f"SF bodies alone: {floor_s / n * 1e6:.1f} us/row, the most any applier in one "
+        f"process can reach; ours n_jobs=1 spends {ours_s / n * 1e6:.1f} us/row on [texts], "
+        f"{ours_s / floor_s:.2f}x the floor. sf_body_us_per_row times each SF on its own: a "
+        "breakdown, not a bound (one SF looped over all rows runs faster than four interleaved).",
     }
 
 

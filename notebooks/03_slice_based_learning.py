@@ -400,11 +400,12 @@ summary[["n", "difference", "comments that differ"]].round(2)
 # - On **`keyword_please`**, **`regex_check_out`** and **`textblob_polarity`**, the two models agree
 #   on every comment but, on average, less than one.
 #
-# So on this data, slice-based learning neither helps nor harms in any way we can measure. That
-# is a property of the data more than of the method: the slices where the models err have a few
-# test comments, and one has a single training comment. That is too little to learn an expert
-# from, and too little to judge one on. Lesson 04 builds data where the slices are large enough to
-# measure and a plain model really fails on them.
+# So on this data, slice-based learning does not help. Where it is behind (overall, `short_comment`,
+# `short_link`), it is behind by a handful of comments, within the noise of slices this small, so we
+# cannot call that harm either. That is a property of the data more than of the method: the slices
+# where the models err have a few test comments, and one has a single training comment. That is too
+# little to learn an expert from, and too little to judge one on. Lesson 04 builds data where the
+# slices are large enough to measure and a plain model really fails on them.
 
 # %%
 assert abs(summary.loc["overall", "difference"]) < 0.05, summary
@@ -464,15 +465,15 @@ for (row, col), value in np.ndenumerate(weights.iloc[picks].to_numpy()):
 fig.colorbar(image, label="attention weight");
 
 # %% [markdown]
-# The spam comments the model catches lean on `base` and on the experts of their own slices: "subscribe
-# to my feed" on `short_comment`, the "check out" comment on `regex_check_out`. The spam comment in
-# no slice leans on `base` alone. The other rows are uniform, and the reason is the confidence: it
-# is the probability of *spam*, so when every expert says "ham", every product is near 0 and every
-# weight near 1/6. That covers every ham comment, and also the two spam comments the model
-# misses: the short link (its expert saw one training comment) and the enthusiastic one. For
-# those, attention tells us nothing. The weights are also soft by construction: a product of two
-# probabilities lies between 0 and 1, so with six experts no weight can leave the range from
-# 1/(1 + 5e) ≈ 0.07 to e/(e + 5) ≈ 0.35.
+# The spam comments the model catches lean on `base` and on the experts of their own slices:
+# "subscribe to my feed" on `short_comment`, the "check out" comment on `regex_check_out`. The spam
+# comment in no slice leans on `base` alone. The other rows are uniform, and the reason is the
+# confidence: it is the probability of *spam*, so when every expert says "ham", every product is
+# near 0 and every weight near 1/6. That covers nearly every comment it calls ham (99%, printed
+# below), and also the two spam comments the model misses: the short link (its expert saw one
+# training comment) and the enthusiastic one. For those, attention tells us nothing. The weights are
+# also soft by construction: a product of two probabilities lies between 0 and 1, so with six
+# experts no weight can leave the range from 1/(1 + 5e) ≈ 0.07 to e/(e + 5) ≈ 0.35.
 
 # %%
 assert np.allclose(weights.sum(axis=1), 1, atol=1e-5), weights

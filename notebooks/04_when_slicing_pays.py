@@ -32,10 +32,10 @@
 # 3. repeat with a capable backbone and against two controls, a plain model with as many
 #    parameters and a slice-aware model given the wrong slices, to see where the gain comes from.
 #
-# Lesson 03 ended without an answer: on the spam data the slice-aware model was neither better nor
-# worse than the plain one, and the test slices were too small to tell. Here we control the data.
-# Every point is on a square, the slices are circles we can draw, and test sets are as large as we
-# like, so a difference between models is either clearly there or clearly not.
+# Lesson 03 ended without an answer: on the spam data the slice-aware model was no better than the
+# plain one, slightly behind by a few comments, and the test slices were too small to tell. Here we
+# control the data. Every point is on a square, the slices are circles we can draw, and test sets
+# are as large as we like, so a difference between models is either clearly there or clearly not.
 
 # %%
 # Setup: imports and a seed, nothing else.
@@ -87,8 +87,7 @@ pd.DataFrame({
 
 # %% [markdown]
 # The circles hold about 3% to 5% of the points each: 68 to 109 training points, enough to learn
-# from, and 107 to 187 test points, enough to score. (Snorkel once had a similar test with circles
-# of about 6%, 7% and 27% of the points; ours are smaller, and so harder.)
+# from, and 107 to 187 test points, enough to score.
 
 # %%
 def draw_circles(ax):
@@ -259,9 +258,7 @@ mean_spread(["plain 16", "slice-aware 16"])
 # average, and 0.08 overall. It is most reliable on `circle_bottom`, the smallest circle: the plain
 # model never gets a point of it right, and the gain (0.58) is more than six times its spread. On
 # the two larger circles the spread of the gain is large (0.21 and 0.33), because the plain model
-# sometimes catches part of a circle by luck (seed 3). Snorkel 0.10.0's own slice-aware model,
-# measured in a similar setting (three flipped circles of 3% to 7% of 4,000 points, 3 seeds),
-# gained about +0.2 to +0.4 per circle, also with a large spread between seeds.
+# sometimes catches part of a circle by luck (seed 3).
 
 # %%
 assert (small_gain["gain"].drop("overall") > 0.25).all(), small_gain
@@ -357,8 +354,7 @@ pd.concat({"capable: slice-aware - plain": big_gain, "limited (section 4)": smal
 # %% [markdown]
 # With a capable backbone the plain model already gets 0.89 to 0.95 of each circle right, and the
 # slice experts add little: 0.02 to 0.05, about one spread, for nearly five times the parameters.
-# Snorkel's own implementation, measured in a similar setting, even did slightly *worse* than the
-# plain model here. Either way, the experts are no longer a rescue.
+# The experts are no longer a rescue.
 
 # %%
 assert (runs["plain 64×64"].mean().drop("overall") > 0.8).all(), runs["plain 64×64"]

@@ -153,8 +153,8 @@ print({name: int(S_pandas[name].sum()) for name in S_pandas.dtype.names})
 # The preprocessor is memoized, as in lesson 01, so repeated rows would come from its cache and
 # hide the cost. A real stream is mostly distinct comments; to stand in for one, take the 1,836
 # comments of train and test four times over and add a `copy` column. The cache keys a row by all
-# of its columns (lesson 01), so every one of the 7,344 rows is new to it and TextBlob really runs
-# on each.
+# of its columns (lesson 01), so every distinct row is new to it and TextBlob really runs on it:
+# 7,280 of the 7,344 rows, since a few comments are exact duplicates (counted below).
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -339,8 +339,8 @@ print(f"S: {bytes_per_row_S:.0f} bytes per row; for 100 million comments "
 # ## 5. The three speeds side by side
 #
 # Each bar is a rate measured above on your machine. The left panel is the cheap SFs on 100,000
-# rows, the right one the TextBlob SF on 7,344 distinct rows. For a fair comparison, first time the
-# cheap SFs with `n_jobs=2` too.
+# rows, the right one the TextBlob SF on 7,344 rows (7,280 distinct). For a fair comparison,
+# first time the cheap SFs with `n_jobs=2` too.
 
 # %%
 start = time.perf_counter()
@@ -357,17 +357,18 @@ cheap.invert_yaxis()
 costly.barh(["n_jobs=1", "n_jobs=2"],
             [len(df_stream) / seconds_textblob[k] for k in ("n_jobs=1", "n_jobs=2")],
             color=["C0", "C1"])
-costly.set(title="TextBlob SF, 7,344 distinct rows", xlabel="rows per second")
+costly.set(title="TextBlob SF, 7,344 rows", xlabel="rows per second")
 costly.invert_yaxis()
 fig.tight_layout()
 
 # %% [markdown]
 # How to read your bars:
 #
-# - **Cheap SFs:** the three bars are usually close, and `n_jobs=2` or Dask may even lose. Each
-#   row costs microseconds, so starting processes, moving data and collecting results weigh as
-#   much as the work. The Dask bar also pays for reading the Parquet files, shipping the SFs and,
-#   on this first call, for the workers importing `snorkel_slice`.
+# - **Cheap SFs:** `n_jobs=2` may help, but less than it helps TextBlob, and on a busy machine it
+#   can lose; Dask is the slowest here. Each row costs microseconds, so starting processes, moving
+#   data and collecting results weigh as much as the work. The Dask bar also pays for reading the
+#   Parquet files, shipping the SFs and, on this first call, for the workers importing
+#   `snorkel_slice`.
 # - **The TextBlob SF:** each row costs much more, so a second process has real work to share.
 #   When both cores are free, `n_jobs=2` can come close to twice the rate of `n_jobs=1`. When other
 #   programs keep a core busy (a shared Binder box, a CI runner, another notebook), the gain

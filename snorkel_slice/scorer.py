@@ -335,15 +335,11 @@ def _roc_auc(compact, scores, golds, scored, n, ci, method, n_bootstrap):
     if method == "analytic":
         return auc, delong_interval(auc, var, ci)
     low, high = np.full(1 + k, np.nan), np.full(1 + k, np.nan)
+    if method is None:
+        return auc, (low, high)
     # Resampling rows costs ~2-3 s per 1e8 draws: show a bar when it will take that long.
-    draws = int(n.sum()) * n_bootstrap if method is not None else 0
-    bar = progress(
-        range(1 + k if method is not None else 0),
-        enabled=draws > 10**8,
-        desc="roc_auc bootstrap",
-        unit="row",
-    )
-    for r in bar:
+    slow = int(n.sum()) * n_bootstrap > 10**8
+    for r in progress(range(1 + k), enabled=slow, desc="roc_auc bootstrap", unit="slice"):
         sel = np.arange(len(rows)) if r == 0 else np.flatnonzero(member[r - 1])
         replicates = bootstrap_auc(positive[sel], last[sel], n[r], method, n_bootstrap)
         low[r], high[r] = percentile_interval(replicates, ci)

@@ -32,3 +32,14 @@ def spam_data_dir(tmp_path_factory, spam_source) -> Path:
 def labelled(spam_data_dir):
     """(train, dev, valid, test) with train labels. Session-wide: tests must not modify it."""
     return load_spam_dataset(load_train_labels=True, split_dev_valid=True, data_dir=spam_data_dir)
+
+
+@pytest.fixture
+def one_thread():
+    """Run torch on one thread: tiny models gain nothing from a second, and lose a lot on a busy box."""
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)

@@ -227,15 +227,6 @@ def test_score_slices_uses_the_master_head_and_reports_sizes():
         assert model.score_slices([a_only], as_dataframe=False)[key] == pytest.approx(value), key
 
 
-@pytest.fixture
-def one_thread():
-    # A tiny model gains nothing from a second thread, and loses a lot on a busy machine.
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 def test_three_classes_learn_with_max_prob_confidence(one_thread):
     torch.manual_seed(0)
     X = torch.randn(300, 2)

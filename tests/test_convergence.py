@@ -10,7 +10,6 @@ backbone initialisation and batch order) and the same training: Adam, lr 0.01 de
 import numpy as np
 import pandas as pd
 import pytest
-import torch
 from torch import nn
 
 from snorkel_slice.classifier import SliceAwareClassifier
@@ -21,15 +20,6 @@ from snorkel_slice.trainer import Trainer, set_seed
 
 SEEDS = (0, 1, 2, 3, 4)
 WIDTH = 16
-
-
-@pytest.fixture
-def one_thread():
-    # Tiny models gain nothing from a second thread, and lose a lot on a busy machine.
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 def circle_accuracy(kind, seed, train, test):
