@@ -11,11 +11,14 @@ $(BIN)/python:
 
 setup: $(BIN)/python  ## install what the lessons need, plus this repo (editable)
 	$(BIN)/pip install --quiet -r requirements.txt -e .
-	$(BIN)/python -m utils
+	$(BIN)/python -m snorkel_slice.datasets
 
 setup-test: $(BIN)/python  ## install the lessons' needs plus test-only tools (Snorkel 0.10.0, ruff, nbqa)
 	$(BIN)/pip install --quiet -r requirements-test.txt -e .
-	$(BIN)/python -m utils
+	$(BIN)/python -m snorkel_slice.datasets
+
+# The lessons import `utils` and `exercises` from the repository root, which is not installed.
+export PYTHONPATH := $(CURDIR)$(if $(PYTHONPATH),:$(PYTHONPATH))
 
 lessons: setup  ## open the lessons in JupyterLab
 	$(BIN)/jupyter lab notebooks/
@@ -24,7 +27,7 @@ test: setup-test  ## unit tests, doctests, lint, notebook pairing, and nbval ove
 	$(BIN)/python -m pytest
 
 lint: setup-test
-	$(BIN)/ruff check snorkel_slice utils.py spam_fetch.py tests benchmarks
+	$(BIN)/ruff check snorkel_slice utils.py exercises tests benchmarks tools
 	$(BIN)/nbqa ruff notebooks/
 
 sync:  ## re-pair every lesson with its py:percent text form

@@ -51,7 +51,7 @@ def apply_cheap(smoke: bool) -> dict[str, Any]:
     import spam_sfs
     from snorkel.slicing import PandasSFApplier as SnorkelApplier
 
-    from snorkel_slice.apply import PandasSFApplier
+    from snorkel_slice.slicing.apply import PandasSFApplier
 
     n, repeats = (2_000, 1) if smoke else (100_000, 5)
     rows_frame = tiled(spam_frames()[0], n)
@@ -145,7 +145,7 @@ def apply_textblob(smoke: bool) -> dict[str, Any]:
     from snorkel.slicing import PandasSFApplier as SnorkelApplier
     from snorkel.slicing.apply.dask import PandasParallelSFApplier
 
-    from snorkel_slice.apply import PandasSFApplier
+    from snorkel_slice.slicing.apply import PandasSFApplier
 
     n, repeats = (300, 1) if smoke else (20_000, 3)
     df = unique_rows(n)
@@ -199,8 +199,8 @@ def dask_apply(smoke: bool) -> dict[str, Any]:
     from dask.distributed import Client, LocalCluster, wait
     from snorkel.slicing.apply.dask import DaskSFApplier as SnorkelDask
 
-    from snorkel_slice.apply import PandasSFApplier
-    from snorkel_slice.dask_apply import DaskSFApplier
+    from snorkel_slice.slicing.apply import PandasSFApplier
+    from snorkel_slice.slicing.dask_apply import DaskSFApplier
 
     n, parts, repeats = (20_000, 4, 1) if smoke else (1_000_000, 16, 3)
     big = tiled(spam_frames()[0], n)

@@ -36,7 +36,7 @@ def score_slices(smoke: bool) -> dict[str, Any]:
     """Case 3: ["accuracy", "f1"] and the full binary set; then bootstrap intervals (ours only)."""
     from snorkel.analysis import Scorer as SnorkelScorer
 
-    from snorkel_slice.scorer import Scorer
+    from snorkel_slice.analysis.scorer import Scorer
 
     n, k, repeats = (5_000, 10, 1) if smoke else (1_000_000, 100, 3)
     S, golds, preds, probs = scoring_data(n, k)

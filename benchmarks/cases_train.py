@@ -117,7 +117,7 @@ def _prepare(folder: Path, smoke: bool) -> tuple[str, int]:
     import spam_sfs
     from sklearn.feature_extraction.text import CountVectorizer
 
-    from snorkel_slice.apply import PandasSFApplier
+    from snorkel_slice.slicing.apply import PandasSFApplier
     from utils import df_to_features
 
     df = spam_frames()[0]

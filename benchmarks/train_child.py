@@ -39,9 +39,9 @@ def build(impl: str, kind: str, h: int, names: list[str], dataparallel: bool = T
     torch.manual_seed(0)
     mlp = get_pytorch_mlp(hidden_dim=h, num_layers=2)
     if impl == "ours":
-        from snorkel_slice.classifier import SliceAwareClassifier
-        from snorkel_slice.plain import PlainClassifier
-        from snorkel_slice.scorer import Scorer
+        from snorkel_slice.slicing.classifier import SliceAwareClassifier
+        from snorkel_slice.classification.plain import PlainClassifier
+        from snorkel_slice.analysis.scorer import Scorer
 
         if kind == "plain":
             return PlainClassifier(mlp, head_dim=h)
@@ -66,7 +66,7 @@ def loader(impl: str, kind: str, model: Any, X: np.ndarray, Y: np.ndarray, S: np
     import torch
 
     if impl == "ours":
-        from snorkel_slice.data import DictDataLoader
+        from snorkel_slice.classification.data import DictDataLoader
         from utils import create_dict_dataloader
 
         ds = create_dict_dataloader(X, Y, "train").dataset
@@ -82,7 +82,7 @@ def loader(impl: str, kind: str, model: Any, X: np.ndarray, Y: np.ndarray, S: np
 
 def trainer(impl: str) -> Any:
     if impl == "ours":
-        from snorkel_slice.trainer import Trainer
+        from snorkel_slice.classification.trainer import Trainer
     else:
         from snorkel.classification import Trainer
     return Trainer(n_epochs=1, lr=LR, progress_bar=False)

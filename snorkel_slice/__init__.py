@@ -1,46 +1,63 @@
 """snorkel_slice: slicing functions, per-slice monitoring and slice-based learning for the course.
 
-The public names and call shapes follow Snorkel's slicing API, so what a learner writes here also
-works with Snorkel; the implementation is the course's own.
+The subpackages and public names follow Snorkel's (``snorkel_slice.slicing``, ``.preprocess``,
+``.analysis``, ``.classification``, ``.utils``), so what a learner writes here also works with
+Snorkel; the implementation is the course's own. Every public name is also importable from here.
+Names that need torch (the classifiers, datasets, loaders and trainer) load on first use, so
+``import snorkel_slice`` for writing, applying and scoring SFs does not import torch.
 """
 
-from snorkel_slice.apply import ApplierMetadata, PandasSFApplier, slice_dataframe
-from snorkel_slice.classifier import SliceAwareClassifier, SliceAwareConfig
-from snorkel_slice.dask_apply import DaskSFApplier
-from snorkel_slice.data import DictDataLoader, DictDataset
-from snorkel_slice.plain import ClassifierConfig, PlainClassifier
+from snorkel_slice._lazy import lazy_getattr
+from snorkel_slice.analysis import (
+    Scorer,
+    SmallSliceWarning,
+    UndefinedScoreWarning,
+    plot_slice_scores,
+    plot_slice_summary,
+    slice_overlap,
+    slice_summary,
+)
+from snorkel_slice.datasets.synthetic import circle_slices, make_circle_data
 from snorkel_slice.preprocess import Preprocessor, preprocessor
-from snorkel_slice.scorer import Scorer, SmallSliceWarning, UndefinedScoreWarning, plot_slice_scores
-from snorkel_slice.sf import SlicingFunction, slicing_function
-from snorkel_slice.summary import plot_slice_summary, slice_overlap, slice_summary
-from snorkel_slice.synthetic import circle_slices, make_circle_data
-from snorkel_slice.trainer import Trainer, TrainerConfig, set_seed
+from snorkel_slice.slicing import (
+    ApplierMetadata,
+    DaskSFApplier,
+    PandasSFApplier,
+    SlicingFunction,
+    slice_dataframe,
+    slicing_function,
+)
+
+_LAZY = {
+    "ClassifierConfig": "snorkel_slice.classification",
+    "DictDataLoader": "snorkel_slice.classification",
+    "DictDataset": "snorkel_slice.classification",
+    "PlainClassifier": "snorkel_slice.classification",
+    "Trainer": "snorkel_slice.classification",
+    "TrainerConfig": "snorkel_slice.classification",
+    "set_seed": "snorkel_slice.classification",
+    "SliceAwareClassifier": "snorkel_slice.slicing.classifier",
+    "SliceAwareConfig": "snorkel_slice.slicing.classifier",
+}
+__getattr__ = lazy_getattr(__name__, _LAZY)
 
 __all__ = [
     "ApplierMetadata",
-    "ClassifierConfig",
     "DaskSFApplier",
-    "DictDataLoader",
-    "DictDataset",
     "PandasSFApplier",
-    "PlainClassifier",
     "Preprocessor",
     "Scorer",
-    "SliceAwareClassifier",
-    "SliceAwareConfig",
     "SlicingFunction",
     "SmallSliceWarning",
-    "Trainer",
-    "TrainerConfig",
     "UndefinedScoreWarning",
     "circle_slices",
     "make_circle_data",
     "plot_slice_scores",
     "plot_slice_summary",
     "preprocessor",
-    "set_seed",
     "slice_dataframe",
     "slice_overlap",
     "slice_summary",
     "slicing_function",
+    *_LAZY,
 ]

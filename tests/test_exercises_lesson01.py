@@ -8,8 +8,8 @@ import pytest
 
 from exercises import lesson01
 from exercises.solutions import lesson01 as solution
-from snorkel_slice.preprocess import preprocessor
-from snorkel_slice.sf import SlicingFunction, slicing_function
+from snorkel_slice.preprocess.core import preprocessor
+from snorkel_slice.slicing.sf import SlicingFunction, slicing_function
 
 
 @pytest.fixture(scope="module")

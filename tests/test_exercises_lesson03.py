@@ -13,8 +13,8 @@ from torch import nn
 
 from exercises import lesson03
 from exercises.solutions import lesson03 as solution
-from snorkel_slice.apply import PandasSFApplier
-from snorkel_slice.classifier import SliceAwareClassifier
+from snorkel_slice.slicing.apply import PandasSFApplier
+from snorkel_slice.slicing.classifier import SliceAwareClassifier
 from utils import create_dict_dataloader, df_to_features
 
 NAME = "short_comment"

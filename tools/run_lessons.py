@@ -40,6 +40,8 @@ def main(argv: list[str] | None = None) -> int:
     lessons = args.notebooks or sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
     # Stored outputs must not depend on the machine: no progress bars.
     os.environ["SNORKEL_SLICE_PROGRESS"] = "0"
+    # The lessons import `utils` and `exercises` from the repository root (not installed).
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
     total = 0.0
     print(f"{'lesson':<48} {'seconds':>8}")
     for path in lessons:

@@ -1,0 +1,20 @@
+"""Per-slice scores with sizes and intervals, slice summaries and their plots.
+
+As in ``snorkel.analysis``. Nothing here imports torch.
+"""
+
+from snorkel_slice.analysis.metrics import METRICS
+from snorkel_slice.analysis.plots import plot_slice_scores, plot_slice_summary
+from snorkel_slice.analysis.scorer import Scorer, SmallSliceWarning, UndefinedScoreWarning
+from snorkel_slice.analysis.summary import slice_overlap, slice_summary
+
+__all__ = [
+    "METRICS",
+    "Scorer",
+    "SmallSliceWarning",
+    "UndefinedScoreWarning",
+    "plot_slice_scores",
+    "plot_slice_summary",
+    "slice_overlap",
+    "slice_summary",
+]

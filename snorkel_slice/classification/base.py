@@ -1,0 +1,345 @@
+"""What every classifier of the course shares: its settings, body, and evaluation API.
+
+``ClassifierBase`` holds the base architecture and the task's ``Linear(h, C)`` head, and gives
+``predict``, ``predict_proba``, ``score``, ``score_slices``, ``save`` and ``load`` (Snorkel's
+``MultitaskClassifier`` API). ``PlainClassifier`` and ``SliceAwareClassifier`` both derive from it
+through an ordinary ``super().__init__`` chain, and add only their forward pass and loss. Any
+model the ``Trainer`` fits obeys one small protocol:
+
+- ``training_loss(X_dict, Y_dict) -> (loss, n_points)``;
+- ``score(dataloaders) -> {"label/dataset/split/metric": value}``, used for validation.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import tempfile
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from snorkel_slice.classification.data import (
+    DEFAULT_INPUT_DATA_KEY,
+    DEFAULT_TASK_NAME,
+    DictDataLoader,
+    DictDataset,
+)
+from snorkel_slice.validation import check_int
+
+LONG_COLUMNS = ["label", "slice", "dataset", "split", "metric", "score", "n"]
+
+
+@dataclass
+class ClassifierConfig:
+    """Settings every classifier has; ``SliceAwareConfig`` extends them."""
+
+    head_dim: int  # width h of the base architecture's output, (batch, h)
+    n_classes: int = 2  # number of classes C of the task
+    input_data_key: str = DEFAULT_INPUT_DATA_KEY  # X_dict field fed to the base architecture
+    task_name: str = DEFAULT_TASK_NAME  # Y_dict key of the task's labels; prefix of metric names
+
+
+class ClassifierBase(nn.Module):
+    """Base architecture, the task's head, and the evaluation API; subclasses add ``forward``.
+
+    Parameters
+    ----------
+    base_architecture
+        Maps ``X_dict[config.input_data_key]`` to a (batch, head_dim) representation.
+    config
+        The classifier's settings.
+    scorer
+        A ``snorkel_slice.analysis.Scorer``; ``None`` scores accuracy and F1 (macro F1 above
+        two classes).
+    """
+
+    def __init__(self, base_architecture: nn.Module, config: ClassifierConfig, scorer: Any = None) -> None:
+        super().__init__()
+        if not isinstance(base_architecture, nn.Module):
+            raise TypeError(
+                f"base_architecture must be a torch.nn.Module, got "
+                f"{type(base_architecture).__name__}; wrap your network in nn.Sequential(...)."
+            )
+        if scorer is not None and not callable(getattr(scorer, "score_slices", None)):
+            raise TypeError(
+                f"scorer must be a snorkel_slice.analysis.Scorer (with score and score_slices), "
+                f"got {scorer!r}."
+            )
+        check_int("head_dim", config.head_dim, low=1, hint="Set it to the width of the base architecture's output.")
+        check_int("n_classes", config.n_classes, low=2)
+        for name in ("input_data_key", "task_name"):
+            if not isinstance(getattr(config, name), str):
+                raise TypeError(f"{name} must be a str; got {getattr(config, name)!r}.")
+        self.config = config
+        self.base_architecture = base_architecture
+        self.scorer = scorer
+        # The task's prediction head; the slice-aware model uses it as its master head.
+        self.head = nn.Linear(config.head_dim, config.n_classes)
+
+    @property
+    def task_name(self) -> str:
+        """Name of the task: the ``Y_dict`` key of its labels."""
+        return self.config.task_name
+
+    def _body(self, X_dict: dict[str, Any]) -> torch.Tensor:
+        """Run the base architecture: (batch, h)."""
+        key = self.config.input_data_key
+        if key not in X_dict:
+            raise ValueError(
+                f"X_dict has no field {key!r} (fields: {list(X_dict)}); build the data with "
+                f"input_data_key={key!r} or pass that input_data_key to the model."
+            )
+        x = X_dict[key]
+        if isinstance(x, torch.Tensor):
+            x = x.to(self.head.weight.device)
+        z = self.base_architecture(x)
+        if not isinstance(z, torch.Tensor) or z.ndim != 2 or z.shape[1] != self.config.head_dim:
+            shape = tuple(z.shape) if isinstance(z, torch.Tensor) else type(z).__name__
+            raise ValueError(
+                f"base_architecture returned {shape}, expected (batch, head_dim={self.config.head_dim});"
+                " set head_dim to the width of its output."
+            )
+        return z
+
+    def _labels(self, Y_dict: dict[str, torch.Tensor], key: str) -> torch.Tensor:
+        if key not in Y_dict:
+            raise ValueError(
+                f"Y_dict has no labels {key!r} (labels: {list(Y_dict)}); for slice labels build "
+                "the loader with model.make_slice_dataloader(dataset, S)."
+            )
+        return Y_dict[key].to(self.head.weight.device)
+
+    @torch.no_grad()
+    def _collect(self, dataloader: DictDataLoader) -> tuple[dict[str, torch.Tensor], dict]:
+        """Forward every batch in eval mode; return the concatenated outputs and labels."""
+        if not isinstance(dataloader, DictDataLoader):
+            raise TypeError(
+                f"Expected a DictDataLoader, got {type(dataloader).__name__}; build one with "
+                "DictDataLoader(dataset, batch_size=...) or model.make_slice_dataloader(...)."
+            )
+        was_training = self.training
+        self.eval()
+        outs: dict[str, list[torch.Tensor]] = {}
+        golds: dict[str, list[torch.Tensor]] = {}
+        try:
+            for X_dict, Y_dict in dataloader:
+                for key, value in self(X_dict).items():
+                    outs.setdefault(key, []).append(value.cpu())
+                for key, value in Y_dict.items():
+                    golds.setdefault(key, []).append(value)
+        finally:
+            self.train(was_training)
+        if not outs:
+            raise ValueError(
+                f"The loader over {dataloader.dataset!r} yields no batches; give it data points."
+            )
+        return {k: torch.cat(v) for k, v in outs.items()}, {k: torch.cat(v) for k, v in golds.items()}
+
+    def predict(self, dataloader: DictDataLoader, return_preds: bool = False) -> dict:
+        """Predict with the task's head, as Snorkel's ``predict`` does.
+
+        Parameters
+        ----------
+        dataloader
+            Loader whose ``Y_dict`` holds the task's labels.
+        return_preds
+            Also return the predicted classes (argmax of ``probs``).
+
+        Returns
+        -------
+        dict
+            ``{"golds": {task: (n,) int64}, "probs": {task: (n, C) float32}}`` and
+            ``"preds": {task: (n,) int64}`` if asked; numpy arrays, unlike Snorkel's tensors.
+        """
+        outs, golds = self._collect(dataloader)
+        self._labels(golds, self.task_name)
+        probs = F.softmax(outs[self.task_name], dim=1).numpy()
+        results = {"golds": {self.task_name: golds[self.task_name].numpy()},
+                   "probs": {self.task_name: probs}}
+        if return_preds:
+            results["preds"] = {self.task_name: probs.argmax(axis=1)}
+        return results
+
+    def predict_proba(self, X: Any, batch_size: int = 1024) -> np.ndarray:
+        """Return class probabilities (n, C) for raw inputs ``X``: an array-like or sparse matrix."""
+        from sklearn.utils import check_array  # only when a model is evaluated on raw inputs
+
+        X = check_array(X, accept_sparse="csr", dtype=np.float32, allow_nd=True, input_name="X")
+        check_int("batch_size", batch_size, low=1)
+        Y = {self.task_name: torch.full((X.shape[0],), -1, dtype=torch.long)}
+        ds = DictDataset("predict", "test", {self.config.input_data_key: X}, Y)
+        outs, _ = self._collect(DictDataLoader(ds, batch_size=batch_size))
+        return F.softmax(outs[self.task_name], dim=1).numpy()
+
+    def _scorer(self) -> Any:
+        if self.scorer is not None:
+            return self.scorer
+        from snorkel_slice.analysis.scorer import Scorer  # only once a model is evaluated
+
+        return Scorer(metrics=["accuracy", "f1" if self.config.n_classes == 2 else "f1_macro"])
+
+    def _score_rows(self, rows: list, scorer: Any, label: str, ds: DictDataset,
+                    golds: torch.Tensor, probs: torch.Tensor, mask: torch.Tensor) -> None:
+        """Append one (label, dataset, split, metric, score) row per metric of ``scorer``."""
+        golds, probs = golds[mask].numpy(), probs[mask].numpy()
+        with warnings.catch_warnings():
+            # The Scorer would call an empty subset "overall"; we warn below with its real name.
+            warnings.simplefilter("ignore")
+            scores = scorer.score(golds=golds, preds=probs.argmax(axis=1), probs=probs)
+        if len(golds) == 0:
+            warnings.warn(f"{label} has no labelled data points in {ds.name} ({ds.split}); its scores are NaN.",
+                          UserWarning, stacklevel=3)
+        scores.pop("n", None)
+        rows.extend((label, ds.name, ds.split, metric, value) for metric, value in scores.items())
+
+    def _head_scores(self, rows: list, outs: dict, golds: dict, ds: Any) -> None:
+        """Score the task's head on every labelled data point; subclasses add their heads."""
+        labels = self._labels(golds, self.task_name)
+        probs = F.softmax(outs[self.task_name], dim=1)
+        self._score_rows(rows, self._scorer(), self.task_name, ds, labels, probs, labels != -1)
+
+    def score(self, dataloaders: Sequence[DictDataLoader], as_dataframe: bool = False) -> Any:
+        """Score the model's heads on each loader, named ``label/dataset/split/metric``.
+
+        Returns
+        -------
+        dict or pandas.DataFrame
+            ``{name: score}``, or a frame with columns label, dataset, split, metric and score.
+        """
+        rows: list = []
+        for dl in _as_list(dataloaders):
+            outs, golds = self._collect(dl)
+            self._head_scores(rows, outs, golds, dl.dataset)
+        if as_dataframe:
+            return pd.DataFrame(rows, columns=["label", "dataset", "split", "metric", "score"])
+        return {"/".join(row[:4]): row[4] for row in rows}
+
+    def score_slices(self, dataloaders: Sequence[DictDataLoader], as_dataframe: bool = False, *,
+                     ci: float | None = None, ci_method: str = "bootstrap", n_bootstrap: int = 1000,
+                     random_state: int | None = 0, min_support: int | None = None) -> Any:
+        """Score the task's (master) head on all data and on every slice of slice-aware loaders.
+
+        Each loader is predicted once; its slices (read from the ``_ind`` labels that
+        ``make_slice_dataloader`` adds) are then scored by ``Scorer.score_slices``, so the
+        numbers, sizes, intervals and warnings are the Scorer's. The slice heads are not used.
+
+        Parameters
+        ----------
+        dataloaders
+            One loader or a list; each is scored on its own.
+        as_dataframe
+            False: Snorkel's ``{"label/dataset/split/metric": score}``, where the label of
+            slice s is ``task_slice:s_pred`` (``base`` included). True: a long frame with
+            columns label, slice, dataset, split, metric, score, n (and low, high with ``ci``).
+        ci, ci_method, n_bootstrap, random_state
+            As in ``Scorer.score_slices``.
+        min_support
+            Slices below this many rows get a SmallSliceWarning; None keeps the scorer's.
+        """
+        from snorkel_slice.slicing.loaders import BASE_SLICE, pred_label, slices_from_labels
+
+        scorer = self._scorer()
+        if min_support is not None:
+            check_int("min_support", min_support, low=0)
+            scorer = type(scorer)(scorer.metrics, scorer.custom_metric_funcs, scorer.abstain_label,
+                                  beta=scorer.beta, min_support=min_support)
+        frames = []
+        for dl in _as_list(dataloaders):
+            outs, golds = self._collect(dl)
+            labels = self._labels(golds, self.task_name).numpy()
+            probs = F.softmax(outs[self.task_name], dim=1).numpy()
+            S = slices_from_labels(golds, self.task_name)
+            table = scorer.score_slices(S, labels, probs.argmax(axis=1), probs, as_dataframe=True, ci=ci,
+                                        ci_method=ci_method, n_bootstrap=n_bootstrap,
+                                        random_state=random_state)
+            if pred_label(self.task_name, BASE_SLICE) in golds:  # Snorkel also scores "base"
+                table = pd.concat([table, table.iloc[[0]].rename(index={"overall": BASE_SLICE})])
+            frames.append(_long(table, self.task_name, dl.dataset, ci is not None))
+        frame = pd.concat(frames, ignore_index=True)
+        if as_dataframe:
+            return frame
+        return {f"{r.label}/{r.dataset}/{r.split}/{r.metric}": r.score for r in frame.itertuples()}
+
+    def save(self, path: str | Path) -> None:
+        """Save the parameters (a ``state_dict``) to ``path``; ``load`` restores them.
+
+        The file is written under a temporary name beside ``path`` and renamed into place,
+        so an interrupted save never leaves ``path`` half written.
+        """
+        path = Path(path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        except OSError as exc:
+            raise OSError(f"Cannot write the model to {path}: {exc.strerror or exc}. "
+                          "Choose a folder you can write to.") from exc
+        try:
+            with os.fdopen(fd, "wb") as f:
+                torch.save(self.state_dict(), f)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def load(self, path: str | Path) -> ClassifierBase:
+        """Load parameters saved by ``save`` into this model, which must have the same shapes.
+
+        Only tensors are unpickled (``torch.load(weights_only=True)``), so a file cannot run code.
+        """
+        if not Path(path).is_file():
+            raise FileNotFoundError(f"No model file at {path}; save one first with model.save(path).")
+        try:
+            state = torch.load(path, map_location="cpu", weights_only=True)
+        except pickle.UnpicklingError as exc:
+            raise ValueError(
+                f"{path} is not a plain state_dict file; refusing to unpickle arbitrary objects. "
+                "Save models with model.save(path)."
+            ) from exc
+        except RuntimeError as exc:  # torch's reader: a truncated or corrupted zip archive
+            raise ValueError(
+                f"{path} is damaged (truncated or corrupted; torch said: {str(exc).splitlines()[0]}). "
+                "Save the model again, or load an earlier copy."
+            ) from exc
+        own = self.state_dict()
+        missing, extra = sorted(set(own) - set(state)), sorted(set(state) - set(own))
+        wrong = [k for k in own if k in state and own[k].shape != state[k].shape]
+        if missing or extra or wrong:
+            raise ValueError(
+                f"{path} holds parameters of a different model (missing: {missing}, unexpected: "
+                f"{extra}, other shape: {wrong}); build the model with the same base_architecture, "
+                "head_dim, slice_names and n_classes before load()."
+            )
+        self.load_state_dict(state)
+        return self
+
+
+def masked_ce(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+    """Mean cross-entropy over labelled rows (label != -1); 0 if there are none, as Snorkel skips."""
+    if (labels == -1).all():
+        return logits.sum() * 0.0
+    return F.cross_entropy(logits, labels, ignore_index=-1)
+
+
+def _as_list(dataloaders: Any) -> list:
+    return [dataloaders] if isinstance(dataloaders, DictDataLoader) else list(dataloaders)
+
+
+def _long(table: pd.DataFrame, task: str, ds: DictDataset, with_ci: bool) -> pd.DataFrame:
+    # The Scorer's wide table (rows: overall, slices; columns: metric[, _low, _high], n) -> long.
+    metrics = [c for c in table.columns if c != "n" and not c.endswith(("_low", "_high"))]
+    rows = []
+    for name, row in table.iterrows():
+        label = task if name == "overall" else f"{task}_slice:{name}_pred"
+        for m in metrics:
+            extra = (row[f"{m}_low"], row[f"{m}_high"]) if with_ci else ()
+            rows.append((label, name, ds.name, ds.split, m, row[m], int(row["n"]), *extra))
+    return pd.DataFrame(rows, columns=LONG_COLUMNS + (["low", "high"] if with_ci else []))

@@ -1,0 +1,29 @@
+"""The course's data: loaders, their verified fetching, and the tutorial's helpers.
+
+``python -m snorkel_slice.datasets`` fetches and verifies the data and prints its row counts.
+"""
+
+from snorkel_slice.datasets.fetch import SPAM_FILES, SPAM_URL, default_data_dir, fetch_spam_data
+from snorkel_slice.datasets.spam import (
+    SPAM_SF_NAMES,
+    df_to_features,
+    load_spam_dataset,
+    make_spam_sfs,
+)
+from snorkel_slice.datasets.synthetic import circle_slices, make_circle_data
+from snorkel_slice.datasets.tutorial import create_dict_dataloader, get_pytorch_mlp
+
+__all__ = [
+    "SPAM_FILES",
+    "SPAM_SF_NAMES",
+    "SPAM_URL",
+    "circle_slices",
+    "create_dict_dataloader",
+    "default_data_dir",
+    "df_to_features",
+    "fetch_spam_data",
+    "get_pytorch_mlp",
+    "load_spam_dataset",
+    "make_circle_data",
+    "make_spam_sfs",
+]

@@ -1,0 +1,5 @@
+"""Preprocessors: data point -> data point steps that SFs share, as in ``snorkel.preprocess``."""
+
+from snorkel_slice.preprocess.core import Preprocessor, preprocessor
+
+__all__ = ["Preprocessor", "preprocessor"]

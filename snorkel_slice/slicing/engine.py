@@ -1,0 +1,222 @@
+"""The row engine shared by the pandas and dask appliers: frame -> rows -> SF codes -> ``S``.
+
+Columns are read once as Python lists; each row becomes a ``Row`` (see ``snorkel_slice.row``) that
+every SF of that row shares. Results are int8 codes (1 in, 0 out, -1 fault), turned into Snorkel's
+recarray layout at the end. ``n_jobs > 1`` splits the rows into chunks that joblib runs in worker processes.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import math
+import os
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from snorkel_slice.row import Row
+from snorkel_slice.slicing.sf import SlicingFunction, bad_return_message
+from snorkel_slice.validation import check_int
+
+# Chunks per worker process: several, so one slow chunk does not leave the other cores idle.
+_CHUNKS_PER_JOB = 4
+
+
+class SlicingFunctionError(RuntimeError):
+    """An SF raised (or returned a non-bool) on a row; the message names the SF and the row."""
+
+
+def frame_columns(df: Any) -> tuple[list[Any], list[list[Any]], list[Any]]:
+    """Column names, column values as Python lists, and index labels of a DataFrame.
+
+    Examples
+    --------
+    >>> frame_columns(pd.DataFrame({"a": [1, 2]}, index=[5, 6]))
+    (['a'], [[1, 2]], [5, 6])
+    """
+    if not isinstance(df, pd.DataFrame):
+        hint = (
+            "use DaskSFApplier for a dask DataFrame"
+            if "dask" in type(df).__module__
+            else ("build one with pd.DataFrame(...)")
+        )
+        raise TypeError(f"df must be a pandas DataFrame, got {type(df).__qualname__}; {hint}.")
+    names = list(df.columns)
+    if df.columns.has_duplicates:
+        duplicates = sorted({str(c) for c in df.columns[df.columns.duplicated()]})
+        raise ValueError(
+            f"df has duplicated column names {duplicates}; an SF could not tell them apart. "
+            "Rename them first, e.g. df.columns = [...]."
+        )
+    # One .tolist() per column gives Python scalars without building any per-row Series.
+    columns = [df.iloc[:, j].tolist() for j in range(len(names))]
+    return names, columns, df.index.tolist()
+
+
+def apply_rows(
+    sfs: list[SlicingFunction],
+    names: list[Any],
+    columns: list[list[Any]],
+    index: list[Any],
+    fault_tolerant: bool,
+) -> np.ndarray:
+    """Run the SFs on rows given column-wise; return int8 codes of shape (n_rows, n_sfs).
+
+    A code is 1 (in the slice), 0 (out) or -1 (the SF raised; only when ``fault_tolerant``).
+
+    Examples
+    --------
+    >>> from snorkel_slice.slicing.sf import SlicingFunction
+    >>> is_big = SlicingFunction("is_big", lambda x: x.a > 1)
+    >>> apply_rows([is_big], ["a"], [[1, 2]], [0, 1], fault_tolerant=False)
+    array([[0],
+           [1]], dtype=int8)
+    """
+    out: list[Any] = []
+    append = out.append
+    new_row = Row.__new__
+    calls = [_fast_call(sf) for sf in sfs]
+    # A frame without columns still has rows: zip(*[]) would yield none.
+    values_iter = zip(*columns, strict=True) if columns else itertools.repeat((), len(index))
+    sf = label = None
+    try:
+        for label, values in zip(index, values_iter, strict=True):
+            x = new_row(Row)
+            x.__dict__ = dict(zip(names, values, strict=True))
+            x.name = label
+            for sf, call in calls:
+                if fault_tolerant:
+                    try:
+                        result = call(x)
+                        if result is not True and result is not False:
+                            result = _as_bool(sf, result)
+                    except Exception:
+                        result = -1
+                else:
+                    result = call(x)
+                    if result is not True and result is not False:
+                        result = _as_bool(sf, result)
+                append(result)
+    except Exception as err:
+        raise SlicingFunctionError(
+            f"SF {getattr(sf, 'name', sf)!r} failed on the row with index {label!r}: "
+            f"{type(err).__name__}: {err} -- fix the SF, or pass fault_tolerant=True to count "
+            "such rows as faults (out of the slice)."
+        ) from err
+    return np.array(out, dtype=np.int8).reshape(len(index), len(sfs))
+
+
+def _fast_call(sf: SlicingFunction) -> tuple[SlicingFunction, Any]:
+    # Skip SlicingFunction.__call__ (one Python frame per row and SF) when it adds nothing but
+    # the bool check, which apply_rows does inline; the SF itself still does it when pre is set.
+    if sf.pre:
+        return sf, sf
+    if sf.resources:
+        return sf, functools.partial(sf.f, **sf.resources)
+    return sf, sf.f
+
+
+def _as_bool(sf: SlicingFunction, result: Any) -> bool:
+    if isinstance(result, np.bool_):
+        return bool(result)
+    raise TypeError(bad_return_message(sf.name, result))
+
+
+def to_recarray(codes: np.ndarray, sf_names: list[str]) -> tuple[np.recarray, dict[str, int]]:
+    """Turn (n_rows, n_sfs) codes into Snorkel's ``S`` layout and per-SF fault counts.
+
+    Examples
+    --------
+    >>> S, faults = to_recarray(np.array([[1, -1], [0, 1]], dtype=np.int8), ["a", "b"])
+    >>> S.a, S.b, faults
+    (array([1, 0]), array([0, 1]), {'a': 0, 'b': 1})
+    """
+    faults = {name: int(n) for name, n in zip(sf_names, (codes < 0).sum(axis=0), strict=True)}
+    # (n_rows, n_sfs) int64, row-major, viewed as one record per row: Snorkel's dtype and layout.
+    values = np.ascontiguousarray(codes > 0, dtype=np.int64)
+    dtype = np.dtype([(name, np.int64) for name in sf_names])
+    S = values.view(dtype).reshape(len(values)).view(np.recarray)
+    return S, faults
+
+
+def check_n_jobs(n_jobs: Any) -> int:
+    """Validate ``n_jobs`` and resolve -1 to the number of cores.
+
+    Examples
+    --------
+    >>> check_n_jobs(2)
+    2
+    """
+    if n_jobs == -1 and not isinstance(n_jobs, bool):
+        return os.cpu_count() or 1
+    return check_int("n_jobs", n_jobs, low=1, hint="Use 1, 2, ... or -1 for every core.")
+
+
+def _check_picklable(sfs: list[SlicingFunction]) -> None:
+    import cloudpickle  # what joblib sends SFs to its workers with
+
+    for sf in sfs:
+        try:
+            cloudpickle.dumps(sf)
+        except Exception as err:
+            raise TypeError(
+                f"n_jobs > 1 needs to send SF {sf.name!r} to worker processes, but it cannot be "
+                f"pickled ({type(err).__name__}: {err}). Keep open files, locks and connections "
+                "out of its resources and preprocessors, or use n_jobs=1."
+            ) from err
+
+
+def apply_parallel(
+    sfs: list[SlicingFunction],
+    names: list[Any],
+    columns: list[list[Any]],
+    index: list[Any],
+    fault_tolerant: bool,
+    n_jobs: int,
+    bar: Any,
+) -> list[np.ndarray]:
+    """``apply_rows`` over chunks of rows in ``n_jobs`` worker processes; blocks in row order.
+
+    The workers are joblib's (loky): the SFs travel by cloudpickle, so closures and functions
+    defined in a notebook work, and each worker's memoized preprocessors start from a copy of
+    the parent's cache. The workers are kept for the next call, so only the first call pays
+    for starting them.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> from snorkel_slice.slicing.sf import SlicingFunction
+    >>> is_big = SlicingFunction("is_big", lambda x: x.a > 1)
+    >>> no_bar = SimpleNamespace(update=lambda n: None)
+    >>> blocks = apply_parallel([is_big], ["a"], [[1, 2, 3]], [0, 1, 2], False, 2, no_bar)
+    >>> np.concatenate(blocks).ravel().tolist()
+    [0, 1, 1]
+    """
+    from joblib import Parallel, delayed
+
+    _check_picklable(sfs)
+    n = len(index)
+    size = math.ceil(n / (n_jobs * _CHUNKS_PER_JOB))
+    tasks = (
+        delayed(_chunk)(sfs, names, [c[a : a + size] for c in columns], index[a : a + size],
+                        fault_tolerant)
+        for a in range(0, n, size)
+    )
+    blocks: list[np.ndarray] = []
+    for block in Parallel(n_jobs=min(n_jobs, math.ceil(n / size)), return_as="generator")(tasks):
+        # Errors come back as values and are raised here, in row order: a failing SF reports
+        # the same (first) row as with n_jobs=1, whichever worker failed first.
+        if isinstance(block, SlicingFunctionError):
+            raise block
+        blocks.append(block)
+        bar.update(len(block))
+    return blocks
+
+
+def _chunk(*args: Any) -> np.ndarray | SlicingFunctionError:
+    try:
+        return apply_rows(*args)
+    except SlicingFunctionError as err:
+        return SlicingFunctionError(str(err))

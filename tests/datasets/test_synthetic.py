@@ -1,0 +1,42 @@
+"""The synthetic circle data of the convergence test and lesson 4."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from snorkel_slice.datasets.synthetic import CIRCLES, circle_slices, make_circle_data
+
+
+def test_labels_follow_the_diagonal_flipped_inside_circles():
+    df, S = make_circle_data(n=20_000, seed=1)
+    assert list(df.columns) == ["x1", "x2", "label"] and list(S.columns) == list(CIRCLES)
+    assert df[["x1", "x2"]].abs().max().max() <= 1 and df.dtypes["x1"] == np.float32
+    above = (df.x2 > df.x1).to_numpy()
+    inside = S.any(axis=1).to_numpy()
+    assert np.array_equal(df.label.to_numpy() == 1, above ^ inside)
+    assert S.sum(axis=1).max() == 1  # the circles do not overlap
+    # Each circle covers its area's share of the square: pi r^2 / 4.
+    for name, (_, _, r) in CIRCLES.items():
+        assert S[name].mean() == pytest.approx(np.pi * r**2 / 4, abs=0.005)
+        assert len(set(above[S[name].to_numpy()])) == 1  # on one side of the diagonal
+
+
+def test_same_seed_same_points():
+    assert make_circle_data(50, seed=3)[0].equals(make_circle_data(50, seed=3)[0])
+    assert not make_circle_data(50, seed=3)[0].equals(make_circle_data(50, seed=4)[0])
+
+
+def test_custom_circles():
+    df = pd.DataFrame({"x1": [0.0, 0.5], "x2": [0.0, 0.5]})
+    assert circle_slices(df, {"middle": (0.0, 0.0, 0.1)})["middle"].tolist() == [True, False]
+
+
+@pytest.mark.parametrize("n", [0, 2.5, True])
+def test_bad_sizes_are_refused(n):
+    with pytest.raises(ValueError, match=f"n must be a positive int, got {n!r}"):
+        make_circle_data(n)
+
+
+def test_missing_coordinates_are_refused():
+    with pytest.raises(ValueError, match=r"df lacks the column\(s\) \['x2'\]; expected x1 and x2"):
+        circle_slices(pd.DataFrame({"x1": [0.0]}))
