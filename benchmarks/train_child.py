@@ -39,9 +39,9 @@ def build(impl: str, kind: str, h: int, names: list[str], dataparallel: bool = T
     torch.manual_seed(0)
     mlp = get_pytorch_mlp(hidden_dim=h, num_layers=2)
     if impl == "ours":
-        from snorkel_slice.slicing.classifier import SliceAwareClassifier
-        from snorkel_slice.classification.plain import PlainClassifier
         from snorkel_slice.analysis.scorer import Scorer
+        from snorkel_slice.classification.plain import PlainClassifier
+        from snorkel_slice.slicing.classifier import SliceAwareClassifier
 
         if kind == "plain":
             return PlainClassifier(mlp, head_dim=h)

@@ -43,6 +43,8 @@
 # Setup: imports and a seed, nothing else.
 # %matplotlib inline
 
+import warnings
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -51,14 +53,9 @@ from sklearn.feature_extraction.text import CountVectorizer
 from torch import nn
 
 from exercises import lesson03
-from snorkel_slice import (
-    PandasSFApplier,
-    PlainClassifier,
-    Scorer,
-    SliceAwareClassifier,
-    Trainer,
-    TrainerConfig,
-)
+from snorkel_slice.analysis import Scorer, SmallSliceWarning
+from snorkel_slice.classification import PlainClassifier, Trainer, TrainerConfig
+from snorkel_slice.slicing import PandasSFApplier, SliceAwareClassifier
 from utils import (
     create_dict_dataloader,
     df_to_features,
@@ -263,11 +260,13 @@ history[["model/all/train/loss", "task/SnorkelDataset/valid/f1"]].round(3).T
 #
 # `score_slices` scores the *master* head, the one that makes the final predictions, on all test
 # comments and then on each slice's comments (the slice's `_pred` labels select them). The slice
-# experts' own heads are not used: what counts is what the model finally predicts. Unlike
-# Snorkel's, the table reports `n`, the comments behind each score.
+# experts' own heads are not used: what counts is what the model finally predicts. As in Snorkel
+# it returns a dict by default; `as_dataframe=True` gives a table which, unlike Snorkel's, reports
+# `n`, the comments behind each score. The scores come from the same `Scorer.score_slices` as in
+# lesson 02, so `ci=0.95` would add intervals, and slices under 30 comments get the same warning.
 
 # %%
-slice_scores = slice_model.score_slices([test_dl_slice])
+slice_scores = slice_model.score_slices([test_dl_slice], as_dataframe=True)
 slice_scores
 
 # %% [markdown]
@@ -285,7 +284,7 @@ slice_scores
 # %%
 plain_model = PlainClassifier(make_backbone(SEEDS[0]), head_dim=HIDDEN, scorer=Scorer(metrics=["f1"]))
 plain_trainer = Trainer(config).fit(plain_model, [train_dl_slice, valid_dl_slice])
-plain_scores = plain_model.score_slices([test_dl_slice])
+plain_scores = plain_model.score_slices([test_dl_slice], as_dataframe=True)
 seed0 = pd.DataFrame({
     "n": slice_scores.set_index("slice")["n"],
     "slice-aware": slice_scores.set_index("slice")["score"],
@@ -321,7 +320,9 @@ axes[1].legend();
 # %%
 def test_f1_and_preds(model):
     """F1 per slice (master head) on the test set, and the test predictions."""
-    scores = model.score_slices([test_dl_slice]).query("metric == 'f1'")
+    with warnings.catch_warnings():  # the small-slice warning was read above, once is enough
+        warnings.simplefilter("ignore", SmallSliceWarning)
+        scores = model.score_slices([test_dl_slice], as_dataframe=True).query("metric == 'f1'")
     scores = scores.set_index("slice")["score"].drop("base")
     preds = model.predict(test_dl_slice, return_preds=True)["preds"]["task"]
     return scores, preds

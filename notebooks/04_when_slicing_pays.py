@@ -48,16 +48,15 @@ from matplotlib.patches import Circle
 from torch import nn
 
 from exercises import lesson04
-from snorkel_slice import (
+from snorkel_slice.classification import (
     DictDataLoader,
     DictDataset,
     PlainClassifier,
-    SliceAwareClassifier,
     Trainer,
     TrainerConfig,
-    slicing_function,
 )
-from snorkel_slice.synthetic import CIRCLES, make_circle_data
+from snorkel_slice.datasets.synthetic import CIRCLES, make_circle_data
+from snorkel_slice.slicing import SliceAwareClassifier, slicing_function
 
 SEEDS = [0, 1, 2, 3, 4]  # five training seeds; the pictures use the first
 torch.set_num_threads(1)  # one thread: the same arithmetic on every run, and no slower here

@@ -10,8 +10,8 @@ import pytest
 
 from exercises import lesson04
 from exercises.solutions import lesson04 as solution
-from snorkel_slice.slicing.sf import slicing_function
 from snorkel_slice.datasets.synthetic import make_circle_data
+from snorkel_slice.slicing.sf import slicing_function
 
 # 4a ------------------------------------------------------------------------------------------
 

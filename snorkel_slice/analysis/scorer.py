@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from snorkel_slice.analysis.auc import slice_roc_auc
+from snorkel_slice.analysis.custom import custom_scores
 from snorkel_slice.analysis.inputs import (
     as_probs,
     check_labels,
@@ -292,7 +293,7 @@ class Scorer:
             auc_args = (probs[:, 1], golds, scored, stats.n, ci, method, n_bootstrap)
             values["roc_auc"], bounds["roc_auc"] = slice_roc_auc(compact, *auc_args)
         if custom:
-            more, more_bounds, more_keys = _custom(
+            more, more_bounds, more_keys = custom_scores(
                 custom, M, golds, preds, probs, stats.n, ci, method, n_bootstrap
             )
             values, bounds, keys = values | more, bounds | more_bounds, keys | more_keys
@@ -309,38 +310,6 @@ class Scorer:
 
 def _row_dict(row: pd.Series) -> dict[str, float]:
     return {key: int(value) if key == "n" else float(value) for key, value in row.items()}
-
-
-def _custom(custom, M, golds, preds, probs, n, ci, method, n_bootstrap):
-    # Snorkel's contract: f(golds, preds, probs) on the slice's rows -> float or dict.
-    values, samples, keys = {}, {}, {name: [] for name in custom}
-
-    def call(name: str, f: Callable, idx: np.ndarray) -> dict[str, float]:
-        out = f(
-            golds[idx], None if preds is None else preds[idx], None if probs is None else probs[idx]
-        )
-        out = dict(out) if isinstance(out, Mapping) else {name: out}
-        if "n" in out:
-            raise ValueError(
-                f"custom metric {name!r} returned the key 'n', the slice-size column; rename it"
-            )
-        return {key: float(value) for key, value in out.items()}
-
-    for r in np.flatnonzero(n):  # empty slices stay NaN, as for the built-in metrics
-        idx = np.arange(len(golds)) if r == 0 else np.flatnonzero(M[:, r - 1])
-        for name, f in custom.items():
-            for key, value in call(name, f, idx).items():
-                if key not in values:
-                    keys[name].append(key)
-                    values[key] = np.full(len(n), np.nan)
-                values[key][r] = value
-            # No counts to draw from: resample the rows, n_bootstrap calls per slice.
-            for b in range(n_bootstrap if isinstance(method, np.random.Generator) else 0):
-                for key, value in call(name, f, method.choice(idx, size=len(idx))).items():
-                    samples.setdefault(key, np.full((n_bootstrap, len(n)), np.nan))[b, r] = value
-    for name in [name for name, found in keys.items() if not found]:  # never called: all empty
-        keys[name], values[name] = [name], np.full(len(n), np.nan)
-    return values, {key: percentile_interval(s, ci) for key, s in samples.items()}, keys
 
 
 def _problems(rows: list, values: dict, stats: Any, builtin: list[str]) -> list[str]:

@@ -15,7 +15,6 @@ import pandas as pd
 from snorkel_slice.slicing.matrix import OVERALL, read_slice_matrix
 
 
-
 def slice_summary(S: Any, golds: Any = None) -> pd.DataFrame:
     """One row per slice (plus a first ``overall`` row): size, coverage, overlap, label balance.
 

@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
+from snorkel_slice.progress import progress
 from snorkel_slice.slicing.engine import (
     SlicingFunctionError,
     apply_parallel,
@@ -22,7 +23,6 @@ from snorkel_slice.slicing.engine import (
     frame_columns,
     to_recarray,
 )
-from snorkel_slice.progress import progress
 from snorkel_slice.slicing.sf import SlicingFunction
 from snorkel_slice.validation import check_bool
 

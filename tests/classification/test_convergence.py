@@ -12,11 +12,11 @@ import pandas as pd
 import pytest
 from torch import nn
 
-from snorkel_slice.slicing.classifier import SliceAwareClassifier
 from snorkel_slice.classification.data import DictDataLoader, DictDataset
 from snorkel_slice.classification.plain import PlainClassifier
-from snorkel_slice.datasets.synthetic import make_circle_data
 from snorkel_slice.classification.trainer import Trainer, set_seed
+from snorkel_slice.datasets.synthetic import make_circle_data
+from snorkel_slice.slicing.classifier import SliceAwareClassifier
 
 SEEDS = (0, 1, 2, 3, 4)
 WIDTH = 16

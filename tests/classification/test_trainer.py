@@ -10,10 +10,10 @@ import pytest
 import torch
 from torch import nn
 
-from snorkel_slice.slicing.classifier import SliceAwareClassifier
 from snorkel_slice.classification.data import DictDataLoader, DictDataset
 from snorkel_slice.classification.plain import PlainClassifier
 from snorkel_slice.classification.trainer import Trainer, TrainerConfig, set_seed
+from snorkel_slice.slicing.classifier import SliceAwareClassifier
 
 
 def blobs(n=64, split="train", seed=0, name="blobs"):

@@ -8,15 +8,15 @@ import pytest
 from snorkel.slicing import PandasSFApplier as SnorkelSFApplier
 from snorkel.slicing import slice_dataframe as snorkel_slice_dataframe
 from snorkel.slicing import slicing_function as snorkel_slicing_function
-from spam_sfs import ALL, CHEAP, build_sfs
+from spam_sfs import ALL, build_sfs
 
+from snorkel_slice.preprocess.core import Preprocessor
 from snorkel_slice.slicing.apply import (
     ApplierMetadata,
     PandasSFApplier,
     SlicingFunctionError,
     slice_dataframe,
 )
-from snorkel_slice.preprocess.core import Preprocessor
 from snorkel_slice.slicing.sf import SlicingFunction, slicing_function
 from utils import load_spam_dataset
 

@@ -10,8 +10,8 @@ import torch
 from snorkel_slice.analysis.scorer import Scorer
 from snorkel_slice.analysis.summary import slice_summary
 from snorkel_slice.classification.data import DictDataset
-from snorkel_slice.slicing.matrix import RESERVED_NAMES, read_slice_matrix
 from snorkel_slice.slicing.loaders import make_slice_dataloader
+from snorkel_slice.slicing.matrix import RESERVED_NAMES, read_slice_matrix
 from snorkel_slice.slicing.sf import SlicingFunction
 
 N = 6

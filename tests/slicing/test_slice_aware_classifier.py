@@ -2,7 +2,6 @@
 
 import copy
 import pickle
-
 import warnings
 
 import numpy as np
@@ -15,11 +14,11 @@ from snorkel.analysis import Scorer as SnorkelScorer
 from snorkel.slicing import SliceAwareClassifier as SnorkelClassifier
 from torch import nn
 
-from snorkel_slice.slicing.classifier import SliceAwareClassifier
-from snorkel_slice.classification.data import DictDataLoader, DictDataset
-from snorkel_slice.slicing.loaders import make_slice_dataloader
-from snorkel_slice.classification.plain import PlainClassifier
 from snorkel_slice.analysis.scorer import Scorer, SmallSliceWarning, UndefinedScoreWarning
+from snorkel_slice.classification.data import DictDataLoader, DictDataset
+from snorkel_slice.classification.plain import PlainClassifier
+from snorkel_slice.slicing.classifier import SliceAwareClassifier
+from snorkel_slice.slicing.loaders import make_slice_dataloader
 
 D, H = 5, 6
 NAMES = ["a", "b"]
