@@ -11,7 +11,7 @@ confusion counts (``metrics.py``) rather than with one sklearn call per slice.
 
 import warnings
 from collections.abc import Callable, Mapping, Sequence
-from numbers import Integral, Real
+from numbers import Integral
 from typing import Any
 
 import numpy as np
@@ -36,6 +36,7 @@ from snorkel_slice.analysis.metrics import (
     proportion,
 )
 from snorkel_slice.slicing.matrix import OVERALL, read_slice_matrix
+from snorkel_slice.validation import check_choice, check_int, check_real
 
 CI_METHODS = ("bootstrap", "analytic")
 _NO_SLICES = object()  # what score() passes as S: the overall row only
@@ -120,10 +121,8 @@ class Scorer:
             )
         if abstain_label is not None and not isinstance(abstain_label, Integral):
             raise TypeError(f"abstain_label must be an int or None; got {abstain_label!r}")
-        if not isinstance(beta, Real) or not np.isfinite(beta) or beta < 0:
-            raise ValueError(f"beta must be a finite number >= 0; got {beta!r}")
-        if not isinstance(min_support, Integral) or min_support < 0:
-            raise ValueError(f"min_support must be an int >= 0; got {min_support!r}")
+        check_real("beta", beta, low=0)
+        check_int("min_support", min_support, low=0, hint="0 turns the small-slice warning off.")
         self.metrics = metrics
         self.custom_metric_funcs = custom_metric_funcs
         self.abstain_label = abstain_label
@@ -221,14 +220,11 @@ class Scorer:
         short         0.5  2
         empty         NaN  0
         """
-        if ci is not None and (not isinstance(ci, Real) or not 0 < ci < 1):
-            raise ValueError(
-                f"ci must be a confidence level between 0 and 1 such as 0.95, or None; got {ci!r}"
-            )
-        if ci_method not in CI_METHODS:
-            raise ValueError(f"ci_method must be one of {CI_METHODS}; got {ci_method!r}")
-        if not isinstance(n_bootstrap, Integral) or n_bootstrap < 1:
-            raise ValueError(f"n_bootstrap must be an int >= 1; got {n_bootstrap!r}")
+        if ci is not None:
+            check_real("ci", ci, low=0, high=1, low_open=True, high_open=True,
+                       hint="Use a confidence level such as 0.95, or None for no interval.")
+        check_choice("ci_method", ci_method, CI_METHODS)
+        check_int("n_bootstrap", n_bootstrap, low=1)
         # None: no interval; "analytic"; or the bootstrap's random generator.
         method = (
             None

@@ -511,8 +511,10 @@ BAD_INPUTS = [
         TypeError,
         r"abstain_label must be an int or None; got '-1'",
     ),
-    (lambda: Scorer(beta=-1), ValueError, r"beta must be a finite number >= 0; got -1"),
-    (lambda: Scorer(min_support=2.5), ValueError, r"min_support must be an int >= 0; got 2.5"),
+    (lambda: Scorer(beta=-1), ValueError, r"beta must be a number >= 0; got -1.0 \(float\)"),
+    (lambda: Scorer(beta="1"), TypeError, r"beta must be a number >= 0; got '1' \(str\)"),
+    (lambda: Scorer(min_support=2.5), TypeError, r"min_support must be an int >= 0; got 2.5 \(float\)\. 0 turns the small-slice warning off\."),
+    (lambda: Scorer(min_support=-1), ValueError, r"min_support must be an int >= 0; got -1 \(int\)"),
     # Bad S gets the same error in every consumer: tests/slicing/test_matrix.py.
     (
         scorer_call(S=frame_with(overall=[1] * 12)),
@@ -593,7 +595,7 @@ BAD_INPUTS = [
     (
         scorer_call(ci=95),
         ValueError,
-        r"ci must be a confidence level between 0 and 1 such as 0.95, or None; got 95",
+        r"ci must be a number in \(0, 1\); got 95.0 \(float\)\. Use a confidence level such as 0.95, or None for no interval\.",
     ),
     (
         scorer_call(ci=0.95, ci_method="exact"),
