@@ -5,6 +5,7 @@ Usage::
     python benchmarks/run.py                      # every case, about 18 minutes on 2 cores
     python benchmarks/run.py --smoke --out X.json # a tiny version of every case, seconds
     python benchmarks/run.py --cases apply_cheap,score_slices
+    python benchmarks/run.py --cases pool --out X.json  # our fork pool vs joblib, opt-in
 
 Every case runs both implementations on the same input, alternating, after a warm-up, several
 times; it checks that the outputs are identical (raising ``NotIdentical`` otherwise) before any
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from cases_apply import apply_cheap, apply_textblob, dask_apply
+from cases_pool import pool
 from cases_scorer import score_slices
 from cases_suite import suite
 from cases_train import train
@@ -35,7 +37,10 @@ CASES = {
     "train": train,
     "dask_apply": dask_apply,
     "suite": suite,
+    "pool": pool,
 }
+# Run only when named in --cases: not part of the default (or --smoke) run of every case.
+OPT_IN = {"pool"}
 DEFAULT_OUT = ROOT / "benchmarks" / "results" / "latest.json"
 
 
@@ -114,8 +119,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true", help="tiny version of every case")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where to write the JSON")
-    parser.add_argument("--cases", default=",".join(CASES), help="comma-separated subset of "
-                        + ", ".join(CASES))
+    parser.add_argument("--cases", default=",".join(c for c in CASES if c not in OPT_IN),
+                        help="comma-separated subset of " + ", ".join(CASES)
+                        + f" (default: all but {', '.join(sorted(OPT_IN))})")
     args = parser.parse_args(argv)
     names = [n.strip() for n in args.cases.split(",") if n.strip()]
     unknown = sorted(set(names) - set(CASES))

@@ -3,6 +3,7 @@
 As in ``snorkel.analysis``. Nothing here imports torch.
 """
 
+from snorkel_slice.analysis.metric_score import metric_score
 from snorkel_slice.analysis.metrics import METRICS
 from snorkel_slice.analysis.plots import plot_slice_scores, plot_slice_summary
 from snorkel_slice.analysis.scorer import Scorer, SmallSliceWarning, UndefinedScoreWarning
@@ -13,6 +14,7 @@ __all__ = [
     "Scorer",
     "SmallSliceWarning",
     "UndefinedScoreWarning",
+    "metric_score",
     "plot_slice_scores",
     "plot_slice_summary",
     "slice_overlap",

@@ -8,29 +8,29 @@ so applying five SFs that share it, or applying the same SFs again, computes it 
 from __future__ import annotations
 
 import copy
+import inspect
 from collections.abc import Callable, Hashable, Mapping
-from types import SimpleNamespace
+from types import SimpleNamespace  # noqa: F401 - used by the doctests
 from typing import Any
 
-import numpy as np
-
+from snorkel_slice.preprocess.memo import content_key, fresh
 from snorkel_slice.row import Row, copy_row
 
 
-class Preprocessor:
-    """A named data point -> data point function, run by SFs before their own logic.
+class BasePreprocessor:
+    """A named data point -> data point step, run by SFs before their own logic.
 
     Calling it copies the data point (a shallow copy: reassigning a field never changes the
-    caller's point), runs the ``pre`` preprocessors, then ``f``, and returns ``f``'s result.
+    caller's point), runs the ``pre`` preprocessors, then this preprocessor's own step, and returns
+    the result. As in Snorkel, subclass ``Preprocessor`` (named fields in, new fields out) or build
+    a ``LambdaPreprocessor`` from a function of the whole data point (what ``@preprocessor()`` does).
 
     Parameters
     ----------
     name
         Name of the preprocessor, used in messages.
-    f
-        Function taking the data point and returning the (modified) data point.
     pre
-        Preprocessors run, in order, before ``f``.
+        Preprocessors run, in order, before this one.
     memoize
         Cache outputs per data point, so each distinct row is computed once per process.
     memoize_key
@@ -44,24 +44,12 @@ class Preprocessor:
         it. It lives on this object, so it survives repeated apply calls in one process. Worker
         processes keep their own: forked ones (``n_jobs`` on Linux) start from a copy of it,
         pickled ones (dask, spawned workers) start empty, and nothing they add comes back.
-
-    Examples
-    --------
-    >>> def add_length(x):
-    ...     x.length = len(x.text)
-    ...     return x
-    >>> p = Preprocessor("add_length", add_length, memoize=True)
-    >>> p(SimpleNamespace(text="hello")).length
-    5
-    >>> len(p.cache_)
-    1
     """
 
     def __init__(
         self,
         name: str,
-        f: Callable[[Any], Any],
-        pre: list[Preprocessor] | None = None,
+        pre: list[BasePreprocessor] | None = None,
         memoize: bool = False,
         memoize_key: Callable[[Any], Hashable] | None = None,
     ) -> None:
@@ -70,13 +58,7 @@ class Preprocessor:
                 f"Preprocessor name must be a non-empty str, got {name!r} "
                 f"({type(name).__name__}); pass name='my_preprocessor'."
             )
-        if not callable(f):
-            raise TypeError(
-                f"Preprocessor {name!r}: f must be a function of one data point, "
-                f"got {type(f).__name__} {f!r}."
-            )
         self.name = name
-        self.f = f
         self.pre = check_preprocessors(pre, owner=f"Preprocessor {name!r}")
         if not isinstance(memoize, bool):
             raise TypeError(
@@ -91,12 +73,18 @@ class Preprocessor:
         self.memoize_key = memoize_key
         self.reset_cache()
 
+    def _map(self, x: Any) -> Any:
+        raise NotImplementedError(
+            f"{type(self).__name__} {self.name!r} has no step of its own: subclass Preprocessor "
+            "and define run(self, <field>, ...), or use LambdaPreprocessor(name, f)."
+        )
+
     def reset_cache(self) -> None:
         """Empty the memoization cache (e.g. after changing what ``f`` computes).
 
         Examples
         --------
-        >>> p = Preprocessor("same", lambda x: x, memoize=True)
+        >>> p = LambdaPreprocessor("same", lambda x: x, memoize=True)
         >>> _ = p(SimpleNamespace(a=1))
         >>> p.reset_cache()
         >>> p.cache_
@@ -118,20 +106,20 @@ class Preprocessor:
                     "return a tuple of str/numbers instead."
                 ) from err
             else:
-                return _fresh(hit, x)
+                return fresh(hit, x)
         y = copy_row(x) if type(x) is Row else copy.copy(x)
         for p in self.pre:
             y = p(y)
-        y = self.f(y)
+        y = self._map(y)
         if y is None:
             raise TypeError(
                 f"Preprocessor {self.name!r} returned None; it must return the data point. "
-                "Add `return x` at the end of the function."
+                "Add `return x` at the end of the function (or return a dict from run)."
             )
         if self.memoize:
             self.cache_[key] = y
             # Hand out a copy so that an SF mutating its input cannot change the cached entry.
-            return _fresh(y, x)
+            return fresh(y, x)
         return y
 
     def _key(self, x: Any) -> Hashable:
@@ -153,11 +141,130 @@ class Preprocessor:
 
     def __repr__(self) -> str:
         pre = [p.name for p in self.pre]
-        return f"Preprocessor(name={self.name!r}, memoize={self.memoize}, pre={pre})"
+        return f"{type(self).__name__}(name={self.name!r}, memoize={self.memoize}, pre={pre})"
+
+
+class LambdaPreprocessor(BasePreprocessor):
+    """A preprocessor made from a function of the whole data point, as Snorkel's.
+
+    Parameters
+    ----------
+    name
+        Name of the preprocessor, used in messages.
+    f
+        Function taking the data point and returning the (modified) data point.
+    pre, memoize, memoize_key
+        As for ``BasePreprocessor``.
+
+    Examples
+    --------
+    >>> def add_length(x):
+    ...     x.length = len(x.text)
+    ...     return x
+    >>> p = LambdaPreprocessor("add_length", add_length, memoize=True)
+    >>> p(SimpleNamespace(text="hello")).length
+    5
+    >>> len(p.cache_)
+    1
+    """
+
+    def __init__(
+        self,
+        name: str,
+        f: Callable[[Any], Any],
+        pre: list[BasePreprocessor] | None = None,
+        memoize: bool = False,
+        memoize_key: Callable[[Any], Hashable] | None = None,
+    ) -> None:
+        if not callable(f):
+            raise TypeError(
+                f"Preprocessor {name!r}: f must be a function of one data point, "
+                f"got {type(f).__name__} {f!r}."
+            )
+        self.f = f
+        super().__init__(name, pre, memoize, memoize_key)
+
+    def _map(self, x: Any) -> Any:
+        return self.f(x)
+
+
+class Preprocessor(BasePreprocessor):
+    """A preprocessor to subclass: ``run`` reads named fields and returns new ones, as Snorkel's.
+
+    Parameters
+    ----------
+    name
+        Name of the preprocessor, used in messages.
+    field_names
+        ``{run's argument: field of the data point}``; None reads each of ``run``'s arguments
+        from the field of the same name.
+    mapped_field_names
+        ``{key returned by run: field to write}``; None writes each key as a field.
+    pre, memoize, memoize_key
+        As for ``BasePreprocessor``.
+
+    Examples
+    --------
+    >>> class SplitWords(Preprocessor):
+    ...     def run(self, text):
+    ...         return {"words": text.split()}
+    >>> SplitWords("split_words")(SimpleNamespace(text="check it out")).words
+    ['check', 'it', 'out']
+    """
+
+    def __init__(
+        self,
+        name: str,
+        field_names: Mapping[str, str] | None = None,
+        mapped_field_names: Mapping[str, str] | None = None,
+        pre: list[BasePreprocessor] | None = None,
+        memoize: bool = False,
+        memoize_key: Callable[[Any], Hashable] | None = None,
+    ) -> None:
+        if callable(field_names) and not isinstance(field_names, Mapping):
+            raise TypeError(
+                f"Preprocessor {name!r}: a function goes to LambdaPreprocessor(name, f) (or "
+                "@preprocessor()); Preprocessor is subclassed with a run method, as in Snorkel."
+            )
+        if field_names is None:
+            params = list(inspect.signature(self.run).parameters)
+            field_names = {p: p for p in params if p not in ("args", "kwargs")}
+        for arg, value in (("field_names", field_names), ("mapped_field_names", mapped_field_names)):
+            if value is not None and not isinstance(value, Mapping):
+                raise TypeError(
+                    f"Preprocessor {name!r}: {arg} must be a dict {{name: field}}; got "
+                    f"{type(value).__name__}."
+                )
+        self.field_names = dict(field_names)
+        self.mapped_field_names = None if mapped_field_names is None else dict(mapped_field_names)
+        super().__init__(name, pre, memoize, memoize_key)
+
+    def run(self, **kwargs: Any) -> Mapping[str, Any] | None:
+        """Map the named fields to new fields: return ``{field: value}``."""
+        raise NotImplementedError(
+            f"{type(self).__name__} {self.name!r}: subclass Preprocessor and define "
+            "run(self, <field>, ...) returning a dict of new fields."
+        )
+
+    def _map(self, x: Any) -> Any:
+        values = {arg: getattr(x, field) for arg, field in self.field_names.items()}
+        out = self.run(**values)
+        if out is None:
+            return None
+        if not isinstance(out, Mapping):
+            raise TypeError(
+                f"Preprocessor {self.name!r}: run must return a dict {{field: value}}; got "
+                f"{type(out).__name__}."
+            )
+        if self.mapped_field_names is not None:
+            out = {self.mapped_field_names[k]: v for k, v in out.items() if k in self.mapped_field_names}
+        for field, value in out.items():
+            setattr(x, field, value)
+        return x
 
 
 class preprocessor:
-    """Decorator turning a function into a ``Preprocessor`` (name defaults to the function's).
+    """Decorator turning a function into a ``LambdaPreprocessor`` (name defaults to the function's).
 
     Parameters
     ----------
@@ -179,13 +286,13 @@ class preprocessor:
     >>> lower_text(Row({"text": "PLEASE Subscribe"})).lower
     'please subscribe'
     >>> lower_text
-    Preprocessor(name='lower_text', memoize=True, pre=[])
+    LambdaPreprocessor(name='lower_text', memoize=True, pre=[])
     """
 
     def __init__(
         self,
         name: str | None = None,
-        pre: list[Preprocessor] | None = None,
+        pre: list[BasePreprocessor] | None = None,
         memoize: bool = False,
         memoize_key: Callable[[Any], Hashable] | None = None,
     ) -> None:
@@ -199,13 +306,13 @@ class preprocessor:
         self.memoize = memoize
         self.memoize_key = memoize_key
 
-    def __call__(self, f: Callable[[Any], Any]) -> Preprocessor:
-        """Wrap ``f`` in a ``Preprocessor``."""
+    def __call__(self, f: Callable[[Any], Any]) -> LambdaPreprocessor:
+        """Wrap ``f`` in a ``LambdaPreprocessor``."""
         name = self.name if self.name is not None else getattr(f, "__name__", None)
-        return Preprocessor(name, f, self.pre, self.memoize, self.memoize_key)
+        return LambdaPreprocessor(name, f, self.pre, self.memoize, self.memoize_key)
 
 
-def check_preprocessors(pre: Any, owner: str) -> list[Preprocessor]:
+def check_preprocessors(pre: Any, owner: str) -> list[BasePreprocessor]:
     """Validate a ``pre`` argument and return it as a new list.
 
     Examples
@@ -221,63 +328,10 @@ def check_preprocessors(pre: Any, owner: str) -> list[Preprocessor]:
             "wrap a single one in a list: pre=[my_preprocessor]."
         )
     for i, p in enumerate(pre):
-        if not isinstance(p, Preprocessor):
+        if not isinstance(p, BasePreprocessor):
             raise TypeError(
                 f"{owner}: pre[{i}] must be a snorkel_slice Preprocessor, got "
                 f"{type(p).__module__}.{type(p).__qualname__}; build it with "
                 "@snorkel_slice.preprocess.preprocessor()."
             )
     return list(pre)
-
-
-def content_key(x: Any) -> Hashable:
-    """The default memoization key: field names, value types and values of a data point.
-
-    The index label is left out, so rows with equal content share one cache entry. Types are in
-    the key so that ``1`` and ``1.0`` (equal and equally hashed) do not share one.
-
-    Examples
-    --------
-    >>> content_key(Row({"text": "hi", "n": 1}, name=5)) == content_key(Row({"text": "hi", "n": 1}))
-    True
-    >>> content_key(Row({"n": 1})) == content_key(Row({"n": 1.0}))
-    False
-    """
-    if type(x) is Row or isinstance(x, SimpleNamespace):
-        fields = x.__dict__
-    elif isinstance(x, Mapping) or hasattr(x, "items"):  # dict, pandas.Series
-        fields = dict(x.items())
-    else:
-        return _freeze(x)
-    values = tuple(fields.values())
-    types = tuple(map(type, values))
-    try:
-        hash(values)
-    except TypeError:
-        values = tuple(_freeze(v) for v in values)
-    return tuple(fields), types, values
-
-
-def _freeze(v: Any) -> Hashable:
-    # Tag containers with their type so that e.g. [1, 2] and (1, 2) keep separate cache entries.
-    if isinstance(v, list | tuple):
-        return type(v), tuple(_freeze(e) for e in v)
-    if isinstance(v, dict):
-        return dict, frozenset((k, _freeze(e)) for k, e in v.items())
-    if isinstance(v, set):
-        return set, frozenset(v)
-    if isinstance(v, np.ndarray):
-        return np.ndarray, v.dtype.str, v.shape, v.tobytes()
-    try:
-        hash(v)
-    except TypeError:
-        raise TypeError(f"cannot build a memoize key from a {type(v).__name__} value.") from None
-    return v
-
-
-def _fresh(y: Any, x: Any) -> Any:
-    # A cached Row may come from another row with equal content: give it the caller's index label.
-    if type(y) is Row:
-        y = copy_row(y)
-        y.name = getattr(x, "name", None)
-    return y

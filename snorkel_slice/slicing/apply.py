@@ -87,9 +87,9 @@ class PandasSFApplier:
         return_meta
             Also return an ``ApplierMetadata`` with the fault count of every SF.
         n_jobs
-            Worker processes (joblib's); -1 uses every core. Worth it for expensive SFs (e.g.
-            TextBlob); ``S`` is identical to ``n_jobs=1``. SFs defined in a notebook work. Memoized
-            preprocessors keep one cache per worker, starting from a copy of this process's.
+            Worker processes; -1 uses every core. Worth it for expensive SFs (e.g. TextBlob); ``S``
+            is identical to ``n_jobs=1``. Memoized preprocessors keep one cache per worker. On Linux
+            workers are forked, so any SF works; elsewhere SFs must be importable from a module.
 
         Returns
         -------

@@ -2,7 +2,9 @@
 
 Columns are read once as Python lists; each row becomes a ``Row`` (see ``snorkel_slice.row``) that
 every SF of that row shares. Results are int8 codes (1 in, 0 out, -1 fault), turned into Snorkel's
-recarray layout at the end. ``n_jobs > 1`` splits the rows into chunks that joblib runs in worker processes.
+recarray layout at the end. ``n_jobs > 1`` splits the rows into chunks run by worker processes. This is the one piece of
+hand-written parallelism in the package: joblib was measured against it and starts its workers
+too slowly for a one-off apply (see benchmarks/README.md, "Why not joblib").
 """
 
 from __future__ import annotations
@@ -10,7 +12,11 @@ from __future__ import annotations
 import functools
 import itertools
 import math
+import multiprocessing
 import os
+import pickle
+import sys
+from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -154,18 +160,32 @@ def check_n_jobs(n_jobs: Any) -> int:
     return check_int("n_jobs", n_jobs, low=1, hint="Use 1, 2, ... or -1 for every core.")
 
 
-def _check_picklable(sfs: list[SlicingFunction]) -> None:
-    import cloudpickle  # what joblib sends SFs to its workers with
+def _fork_available() -> bool:
+    # fork is the default on Linux only; macOS offers it but system libraries may crash after it.
+    return sys.platform == "linux" and "fork" in multiprocessing.get_all_start_methods()
 
+
+def _check_picklable(sfs: list[SlicingFunction]) -> None:
     for sf in sfs:
         try:
-            cloudpickle.dumps(sf)
+            pickle.dumps(sf)
         except Exception as err:
             raise TypeError(
                 f"n_jobs > 1 needs to send SF {sf.name!r} to worker processes, but it cannot be "
-                f"pickled ({type(err).__name__}: {err}). Keep open files, locks and connections "
-                "out of its resources and preprocessors, or use n_jobs=1."
+                f"pickled ({type(err).__name__}: {err}). Define its function (and any "
+                "preprocessor's) at the top level of a .py module and import it, or use n_jobs=1."
             ) from err
+
+
+# Work handed to forked workers through inherited memory rather than pickles: the SFs may be
+# closures or notebook functions that cannot be pickled, and the columns need not be copied.
+_FORKED_JOBS: dict[int, tuple[Any, ...]] = {}
+
+
+def _run_forked(token: int, start: int, stop: int) -> np.ndarray:
+    sfs, names, columns, index, fault_tolerant = _FORKED_JOBS[token]
+    part = [c[start:stop] for c in columns]
+    return apply_rows(sfs, names, part, index[start:stop], fault_tolerant)
 
 
 def apply_parallel(
@@ -179,10 +199,9 @@ def apply_parallel(
 ) -> list[np.ndarray]:
     """``apply_rows`` over chunks of rows in ``n_jobs`` worker processes; blocks in row order.
 
-    The workers are joblib's (loky): the SFs travel by cloudpickle, so closures and functions
-    defined in a notebook work, and each worker's memoized preprocessors start from a copy of
-    the parent's cache. The workers are kept for the next call, so only the first call pays
-    for starting them.
+    On Linux the workers are forked and inherit the SFs and columns (nothing is pickled, so
+    closures and notebook functions work, and memoized preprocessors start from the parent's
+    cache). Elsewhere they are spawned and the SFs must be picklable (importable from a module).
 
     Examples
     --------
@@ -194,29 +213,36 @@ def apply_parallel(
     >>> np.concatenate(blocks).ravel().tolist()
     [0, 1, 1]
     """
-    from joblib import Parallel, delayed
-
-    _check_picklable(sfs)
     n = len(index)
     size = math.ceil(n / (n_jobs * _CHUNKS_PER_JOB))
-    tasks = (
-        delayed(_chunk)(sfs, names, [c[a : a + size] for c in columns], index[a : a + size],
-                        fault_tolerant)
-        for a in range(0, n, size)
-    )
+    bounds = [(start, min(start + size, n)) for start in range(0, n, size)]
+    forking = _fork_available()
+    context = multiprocessing.get_context("fork" if forking else "spawn")
+    if not forking:
+        _check_picklable(sfs)
+    token = id(columns)
+    if forking:
+        _FORKED_JOBS[token] = (sfs, names, columns, index, fault_tolerant)
     blocks: list[np.ndarray] = []
-    for block in Parallel(n_jobs=min(n_jobs, math.ceil(n / size)), return_as="generator")(tasks):
-        # Errors come back as values and are raised here, in row order: a failing SF reports
-        # the same (first) row as with n_jobs=1, whichever worker failed first.
-        if isinstance(block, SlicingFunctionError):
-            raise block
-        blocks.append(block)
-        bar.update(len(block))
-    return blocks
-
-
-def _chunk(*args: Any) -> np.ndarray | SlicingFunctionError:
     try:
-        return apply_rows(*args)
-    except SlicingFunctionError as err:
-        return SlicingFunctionError(str(err))
+        with ProcessPoolExecutor(min(n_jobs, len(bounds)), mp_context=context) as pool:
+            futures = []
+            for start, stop in bounds:
+                if forking:
+                    futures.append(pool.submit(_run_forked, token, start, stop))
+                else:
+                    part = [c[start:stop] for c in columns]
+                    futures.append(
+                        pool.submit(apply_rows, sfs, names, part, index[start:stop], fault_tolerant)
+                    )
+            try:
+                # Collected in row order, so a failing SF reports the same (first) row as n_jobs=1.
+                for future in futures:
+                    blocks.append(future.result())
+                    bar.update(len(blocks[-1]))
+            except BaseException:
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
+    finally:
+        _FORKED_JOBS.pop(token, None)
+    return blocks

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from snorkel_slice.preprocess.core import Preprocessor, check_preprocessors
+from snorkel_slice.preprocess.core import BasePreprocessor, check_preprocessors
 from snorkel_slice.slicing.matrix import RESERVED_NAMES
 
 
@@ -53,7 +53,7 @@ class SlicingFunction:
         name: str,
         f: Callable[..., bool],
         resources: Mapping[str, Any] | None = None,
-        pre: list[Preprocessor] | None = None,
+        pre: list[BasePreprocessor] | None = None,
     ) -> None:
         check_sf_name(name)
         if not callable(f):
@@ -118,7 +118,7 @@ class slicing_function:
         self,
         name: str | None = None,
         resources: Mapping[str, Any] | None = None,
-        pre: list[Preprocessor] | None = None,
+        pre: list[BasePreprocessor] | None = None,
     ) -> None:
         if callable(name):
             raise TypeError(

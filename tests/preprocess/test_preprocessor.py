@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 from snorkel.preprocess import preprocessor as snorkel_preprocessor
 
-from snorkel_slice.preprocess.core import Preprocessor, content_key, preprocessor
+from snorkel_slice.preprocess.core import LambdaPreprocessor, preprocessor
+from snorkel_slice.preprocess.memo import content_key
 from snorkel_slice.row import Row
 
 
@@ -30,7 +31,7 @@ def test_preprocessor_works_on_a_copy_and_chains_pre_first():
         x.shout = x.text + "!"
         return x
 
-    p = preprocessor(pre=[Preprocessor("first", first)])(second)
+    p = preprocessor(pre=[LambdaPreprocessor("first", first)])(second)
     x = Row({"text": "hi"}, name=4)
     y = p(x)
     assert (calls, y.shout, y.name, x.to_dict()) == (["first", "second"], "HI!", 4, {"text": "hi"})
@@ -51,7 +52,7 @@ def test_memoize_computes_each_distinct_row_once_and_survives_calls():
         x.length = len(x.text)
         return x
 
-    p = Preprocessor("count", count, memoize=True)
+    p = LambdaPreprocessor("count", count, memoize=True)
     rows = [Row({"text": t}, name=i) for i, t in enumerate(["a", "bb", "a", "bb", "a"])]
     outputs = [p(x) for x in rows] + [p(x) for x in rows]  # the second pass is all cache hits
     assert calls == ["a", "bb"]
@@ -63,7 +64,7 @@ def test_memoize_computes_each_distinct_row_once_and_survives_calls():
 
 
 def test_memoized_output_is_protected_from_mutation_by_sfs():
-    p = Preprocessor("add_length", add_length, memoize=True)
+    p = LambdaPreprocessor("add_length", add_length, memoize=True)
     first = p(Row({"text": "abc"}))
     first.length = 99  # a careless SF
     assert p(Row({"text": "abc"})).length == 3
@@ -74,7 +75,7 @@ def test_memoized_and_plain_preprocessors_agree_on_equal_but_differently_typed_v
         x.described = repr(x.a)
         return x
 
-    memo, plain = Preprocessor("m", describe, memoize=True), Preprocessor("p", describe)
+    memo, plain = LambdaPreprocessor("m", describe, memoize=True), LambdaPreprocessor("p", describe)
     rows = [Row({"a": v}) for v in [1, 1.0, True, 1, [1, 2], (1, 2), np.array([1, 2])]]
     assert [memo(x).described for x in rows] == [plain(x).described for x in rows]
 
@@ -86,7 +87,7 @@ def test_content_key_ignores_index_and_handles_unhashable_values():
 
 
 def test_custom_memoize_key():
-    p = Preprocessor("add_length", add_length, memoize=True, memoize_key=lambda x: x.text)
+    p = LambdaPreprocessor("add_length", add_length, memoize=True, memoize_key=lambda x: x.text)
     p(Row({"text": "abc", "other": 1}))
     assert list(p.cache_) == ["abc"]
 
@@ -111,7 +112,7 @@ class Unhashable:
     ],
 )
 def test_unhashable_memoize_key_is_explained(memoize_key, x, match):
-    p = Preprocessor("p", add_length, memoize=True, memoize_key=memoize_key)
+    p = LambdaPreprocessor("p", add_length, memoize=True, memoize_key=memoize_key)
     with pytest.raises(TypeError, match=match):
         p(x)
 
@@ -125,7 +126,7 @@ def test_preprocessor_returning_none_says_add_return():
 
 
 def test_pickled_preprocessor_starts_with_an_empty_cache():
-    p = Preprocessor("add_length", add_length, memoize=True)
+    p = LambdaPreprocessor("add_length", add_length, memoize=True)
     p(Row({"text": "abc"}))
     q = pickle.loads(pickle.dumps(p))
     assert (len(p.cache_), len(q.cache_), q.memoize) == (1, 0, True)
@@ -147,4 +148,65 @@ def test_pickled_preprocessor_starts_with_an_empty_cache():
 )
 def test_preprocessor_constructor_rejects_bad_arguments(kwargs, match):
     with pytest.raises(TypeError, match=match):
-        Preprocessor(**(dict(name="p", f=add_length) | kwargs))
+        LambdaPreprocessor(**(dict(name="p", f=add_length) | kwargs))
+
+
+# --- Snorkel's three preprocessor classes --------------------------------------------------------
+
+
+def test_subclassed_preprocessor_reads_and_writes_fields_like_snorkels():
+    from snorkel.preprocess import Preprocessor as SnorkelPreprocessor
+
+    from snorkel_slice.preprocess import BasePreprocessor, Preprocessor
+
+    def make(base):
+        class Upper(base):
+            def run(self, text):
+                return {"upper": text.upper()}
+
+        return Upper
+
+    ours, theirs = make(Preprocessor)("upper"), make(SnorkelPreprocessor)("upper")
+    x = SimpleNamespace(text="hi", n=1)
+    assert vars(ours(x)) == vars(theirs(x)) == {"text": "hi", "n": 1, "upper": "HI"}
+    assert vars(x) == {"text": "hi", "n": 1}  # the caller's point is untouched
+    renamed = make(Preprocessor)("upper", field_names={"text": "n_text"}, mapped_field_names={"upper": "shout"})
+    assert renamed(SimpleNamespace(n_text="a")).shout == "A"
+    assert isinstance(ours, BasePreprocessor)
+
+
+def test_lambda_preprocessor_equals_snorkels():
+    from snorkel.preprocess import LambdaPreprocessor as SnorkelLambda
+
+    ours, theirs = LambdaPreprocessor("add_length", add_length), SnorkelLambda("add_length", add_length)
+    x = SimpleNamespace(text="hello")
+    assert vars(ours(x)) == vars(theirs(x)) == {"text": "hello", "length": 5}
+
+
+@pytest.mark.parametrize(
+    "call, error, match",
+    [
+        (lambda: __import__("snorkel_slice.preprocess").preprocess.Preprocessor("p", add_length), TypeError,
+         r"Preprocessor 'p': a function goes to LambdaPreprocessor\(name, f\) \(or @preprocessor\(\)\)"),
+        (lambda: __import__("snorkel_slice.preprocess").preprocess.Preprocessor("p")(SimpleNamespace(text="a")),
+         NotImplementedError, r"Preprocessor 'p': subclass Preprocessor and define run"),
+        (lambda: __import__("snorkel_slice.preprocess").preprocess.BasePreprocessor("p")(SimpleNamespace(text="a")),
+         NotImplementedError, r"BasePreprocessor 'p' has no step of its own"),
+        (lambda: __import__("snorkel_slice.preprocess").preprocess.Preprocessor("p", field_names=["text"]), TypeError,
+         r"Preprocessor 'p': field_names must be a dict \{name: field\}; got list"),
+    ],
+)
+def test_bad_preprocessor_classes_are_explained(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
+
+
+def test_run_that_returns_a_non_dict_is_named():
+    from snorkel_slice.preprocess import Preprocessor
+
+    class Bad(Preprocessor):
+        def run(self, text):
+            return text.upper()
+
+    with pytest.raises(TypeError, match=r"Preprocessor 'bad': run must return a dict \{field: value\}; got str"):
+        Bad("bad")(SimpleNamespace(text="a"))

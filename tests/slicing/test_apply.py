@@ -1,6 +1,7 @@
 """PandasSFApplier and slice_dataframe: Snorkel 0.10.0 parity, faults, processes, errors."""
 
 import re
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -8,9 +9,10 @@ import pytest
 from snorkel.slicing import PandasSFApplier as SnorkelSFApplier
 from snorkel.slicing import slice_dataframe as snorkel_slice_dataframe
 from snorkel.slicing import slicing_function as snorkel_slicing_function
-from spam_sfs import ALL, build_sfs
+from spam_sfs import ALL, CHEAP, build_sfs
 
-from snorkel_slice.preprocess.core import Preprocessor
+from snorkel_slice.preprocess.core import LambdaPreprocessor
+from snorkel_slice.slicing import engine
 from snorkel_slice.slicing.apply import (
     ApplierMetadata,
     PandasSFApplier,
@@ -105,7 +107,7 @@ def test_memoized_preprocessor_gives_same_S_as_unmemoized_across_calls():
         return x
 
     def sf_with(memoize):
-        pre = [Preprocessor("add_len", add_len, memoize=memoize)]
+        pre = [LambdaPreprocessor("add_len", add_len, memoize=memoize)]
         return SlicingFunction("long", lambda x: x.length > 4, pre=pre)
 
     df = pd.DataFrame({"text": ["aaaaa", "b", "aaaaa", "b", "aaaaa"]})
@@ -174,7 +176,8 @@ def test_return_meta_without_faults_lists_every_sf():
     ],
 )
 def test_sf_error_names_sf_and_row(sf, match, n_jobs):
-    with pytest.raises(SlicingFunctionError, match=match):
+    with pytest.raises(SlicingFunctionError, match=match), warnings.catch_warnings():
+        warnings.simplefilter("error")  # the error alone: no warning from cancelled workers
         PandasSFApplier([SlicingFunction("ok", lambda x: True), sf]).apply(
             FRAME, progress_bar=False, n_jobs=n_jobs
         )
@@ -194,18 +197,21 @@ def test_n_jobs_gives_identical_S_with_closures_and_memoized_preprocessors(spam)
     )
 
 
-def test_an_sf_that_cannot_be_sent_to_workers_is_named(spam):
-    import threading
-
+def test_spawned_workers_give_identical_S(monkeypatch, spam):
+    # Where fork is not used (macOS, Windows) workers are spawned and SFs travel by pickle.
+    monkeypatch.setattr(engine, "_fork_available", lambda: False)
+    sfs = build_sfs("snorkel_slice", CHEAP)
     df = spam[1].iloc[:40]
-    locked = SlicingFunction("locked", lambda x, lock: True, resources=dict(lock=threading.Lock()))
+    serial = PandasSFApplier(sfs).apply(df, progress_bar=False)
+    assert_same_S(PandasSFApplier(sfs).apply(df, progress_bar=False, n_jobs=2), serial)
+    closure = SlicingFunction("closure", lambda x: True)
     with pytest.raises(
         TypeError,
-        match=r"n_jobs > 1 needs to send SF 'locked' to worker processes, but it cannot be "
-        r"pickled \(TypeError: cannot pickle '_thread.lock' object\).*or use n_jobs=1",
+        match=r"n_jobs > 1 needs to send SF 'closure' to worker "
+        r"processes, but it cannot be pickled \(AttributeError: Can't pickle local object .*or use "
+        r"n_jobs=1",
     ):
-        PandasSFApplier([locked]).apply(df, progress_bar=False, n_jobs=2)
-    assert PandasSFApplier([locked]).apply(df, progress_bar=False).locked.all()
+        PandasSFApplier([closure]).apply(df, progress_bar=False, n_jobs=2)
 
 
 def test_progress_bar_is_one_bar_and_can_be_switched_off(monkeypatch, capsys):

@@ -8,7 +8,7 @@ import pytest
 from snorkel.preprocess import preprocessor as snorkel_preprocessor
 from snorkel.slicing import slicing_function as snorkel_slicing_function
 
-from snorkel_slice.preprocess.core import Preprocessor, preprocessor
+from snorkel_slice.preprocess.core import LambdaPreprocessor, preprocessor
 from snorkel_slice.row import Row, copy_row
 from snorkel_slice.slicing.sf import SlicingFunction, slicing_function
 
@@ -67,7 +67,7 @@ def test_sf_runs_pre_then_f_with_resources():
         "long_please",
         lambda x, keywords: has_keyword(x, keywords) and x.length > 10,
         resources={"keywords": ["please"]},
-        pre=[Preprocessor("add_length", add_length)],
+        pre=[LambdaPreprocessor("add_length", add_length)],
     )
     assert sf(Row({"text": "please subscribe"})) is True
     assert sf(Row({"text": "please"})) is False
@@ -162,9 +162,9 @@ def f_of_x(x):
             r"SF 'ok': f\(x\) cannot be called as f\(x, \*\*resources\) with resources \['keywords'\]",
         ),
         (
-            dict(pre=Preprocessor("p", add_length)),
+            dict(pre=LambdaPreprocessor("p", add_length)),
             TypeError,
-            r"SF 'ok': pre must be a list of Preprocessors, got Preprocessor; wrap a single one",
+            r"SF 'ok': pre must be a list of Preprocessors, got LambdaPreprocessor; wrap a single one",
         ),
         (
             dict(pre=[add_length]),

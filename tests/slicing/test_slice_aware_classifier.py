@@ -208,7 +208,8 @@ def test_predict_and_scores_match_snorkel_and_sklearn():
 def test_score_slices_uses_the_master_head_and_reports_sizes():
     model, dl = model_and_loader(n=30, scorer=Scorer(metrics=["accuracy", "f1"]))
     with pytest.warns(UndefinedScoreWarning, match=r"every metric on empty slices: 'b' \(n=0\)"):
-        frame = model.score_slices([dl], as_dataframe=True)
+        with pytest.warns(SmallSliceWarning, match=r"'a' \(n=10\), 'b' \(n=0\)"):
+            frame = model.score_slices([dl], as_dataframe=True)
     assert list(frame.columns) == ["label", "slice", "dataset", "split", "metric", "score", "n"]
     assert frame["slice"].unique().tolist() == ["overall", "a", "b", "base"]
     results = model.predict(dl, return_preds=True)
@@ -219,7 +220,7 @@ def test_score_slices_uses_the_master_head_and_reports_sizes():
     assert row.loc[("a", "f1"), "n"] == in_a.sum() == 10
     assert row.loc[("b", "accuracy"), "n"] == 0 and np.isnan(row.loc[("b", "accuracy"), "score"])
     with pytest.warns(UndefinedScoreWarning):
-        as_dict = model.score_slices([dl])  # Snorkel's default: a dict
+        as_dict = model.score_slices([dl], min_support=0)  # Snorkel's default: a dict
     assert as_dict["task_slice:a_pred/SnorkelDataset/test/f1"] == pytest.approx(row.loc[("a", "f1"), "score"])
     assert as_dict["task_slice:base_pred/SnorkelDataset/test/f1"] == as_dict["task/SnorkelDataset/test/f1"]
     # Snorkel agrees on every non-empty slice (it crashes on the empty one).
@@ -322,7 +323,7 @@ def test_plain_classifier_is_the_backbone_and_head():
     loss, n = plain.training_loss(*next(iter(dl)))  # slice labels are ignored
     assert n == 12 and torch.allclose(loss, F.cross_entropy(plain.head(body(next(iter(dl))[0]["input_data"])), next(iter(dl))[1]["task"]))
     with pytest.warns(UndefinedScoreWarning, match="every metric on empty slices: 'b'"):
-        frame = plain.score_slices([dl], as_dataframe=True)  # a plain model is scored per slice too
+        frame = plain.score_slices([dl], as_dataframe=True, min_support=0)  # scored per slice too
     assert frame["slice"].tolist()[:2] == ["overall", "overall"] and frame["n"].tolist()[2] == 4
     assert plain.predict_proba(np.zeros((3, D))).shape == (3, 2)
 
