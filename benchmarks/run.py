@@ -5,7 +5,7 @@ Usage::
     python benchmarks/run.py                      # every case, about 18 minutes on 2 cores
     python benchmarks/run.py --smoke --out X.json # a tiny version of every case, seconds
     python benchmarks/run.py --cases apply_cheap,score_slices
-    python benchmarks/run.py --cases pool --out X.json  # our fork pool vs joblib, opt-in
+    python benchmarks/run.py --cases pool --out X.json  # our fork pool vs joblib
 
 Every case runs both implementations on the same input, alternating, after a warm-up, several
 times; it checks that the outputs are identical (raising ``NotIdentical`` otherwise) before any
@@ -40,7 +40,6 @@ CASES = {
     "pool": pool,
 }
 # Run only when named in --cases: not part of the default (or --smoke) run of every case.
-OPT_IN = {"pool"}
 DEFAULT_OUT = ROOT / "benchmarks" / "results" / "latest.json"
 
 
@@ -119,9 +118,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true", help="tiny version of every case")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where to write the JSON")
-    parser.add_argument("--cases", default=",".join(c for c in CASES if c not in OPT_IN),
-                        help="comma-separated subset of " + ", ".join(CASES)
-                        + f" (default: all but {', '.join(sorted(OPT_IN))})")
+    parser.add_argument("--cases", default=",".join(CASES),
+                        help="comma-separated subset of " + ", ".join(CASES) + " (default: all)")
     args = parser.parse_args(argv)
     names = [n.strip() for n in args.cases.split(",") if n.strip()]
     unknown = sorted(set(names) - set(CASES))
