@@ -28,6 +28,39 @@ def _n_rows(value: Any) -> int:
     return value.shape[0] if sp.issparse(value) else len(value)
 
 
+def _as_labels(name: str, key: str, labels: Any) -> torch.Tensor:
+    """One label set as a 1-D int64 tensor; float labels must be whole numbers (Snorkel's rule)."""
+    if isinstance(labels, list | tuple) and labels and all(isinstance(v, torch.Tensor) for v in labels):
+        if any(v.numel() != 1 for v in labels):
+            raise ValueError(
+                f"DictDataset {name!r}: Y_dict[{key!r}] is a list of tensors, but not of single "
+                "labels; give one class label per data point."
+            )
+        labels = torch.stack([v.reshape(()) for v in labels])
+    if not isinstance(labels, torch.Tensor):
+        raise TypeError(
+            f"Y_dict[{key!r}] must be a torch.Tensor of class labels, got "
+            f"{type(labels).__name__}; convert it with torch.as_tensor(..., dtype=torch.long)."
+        )
+    if labels.ndim == 2 and labels.shape[1] == 1:
+        labels = labels[:, 0]
+    if labels.ndim != 1 or labels.is_complex():
+        raise ValueError(
+            f"Y_dict[{key!r}] must be a 1-D tensor of class labels (-1 = no label), got dtype "
+            f"{labels.dtype} and shape {tuple(labels.shape)}."
+        )
+    if labels.is_floating_point():
+        bad = torch.nonzero(~torch.isfinite(labels) | (labels != labels.round())).flatten()
+        if len(bad):
+            i = int(bad[0])
+            raise ValueError(
+                f"DictDataset {name!r}: Y_dict[{key!r}] must hold whole-number class labels "
+                f"(-1 = no label); got {labels[i].item()!r} at row {i}. Turn probabilities into "
+                "labels first, e.g. probs.argmax(axis=1)."
+            )
+    return labels.long()  # cross-entropy wants int64 class labels
+
+
 def _as_field(key: str, value: Any) -> Any:
     """Store a field so that one fancy index gathers a batch of it."""
     if sp.issparse(value):
@@ -76,22 +109,11 @@ class DictDataset(Dataset):
         for arg, value in (("name", name), ("split", split)):
             if not isinstance(value, str):
                 raise TypeError(f"DictDataset {arg} must be a str, got {value!r}.")
-        for key, labels in Y_dict.items():
-            if not isinstance(labels, torch.Tensor):
-                raise TypeError(
-                    f"Y_dict[{key!r}] must be a torch.Tensor of class labels, got "
-                    f"{type(labels).__name__}; convert it with torch.as_tensor(..., dtype=torch.long)."
-                )
-            if labels.ndim != 1 or labels.is_floating_point() or labels.is_complex():
-                raise ValueError(
-                    f"Y_dict[{key!r}] must be a 1-D integer tensor of class labels (-1 = no "
-                    f"label), got dtype {labels.dtype} and shape {tuple(labels.shape)}."
-                )
+        Y_dict = {key: _as_labels(name, key, labels) for key, labels in Y_dict.items()}
         self.name = name
         self.split = split
         self.X_dict = {key: _as_field(key, value) for key, value in X_dict.items()}
-        # Cross-entropy wants int64 class labels; int32 or bool labels are converted.
-        self.Y_dict = {key: labels.long() for key, labels in Y_dict.items()}
+        self.Y_dict = Y_dict
         sizes = {f"X_dict[{k!r}]": _n_rows(v) for k, v in self.X_dict.items()}
         sizes.update({f"Y_dict[{k!r}]": len(v) for k, v in self.Y_dict.items()})
         if not sizes:
@@ -107,8 +129,8 @@ class DictDataset(Dataset):
     @classmethod
     def from_tensors(
         cls,
-        X: Any,
-        Y: Any,
+        X_tensor: Any,
+        Y_tensor: Any,
         split: str,
         input_data_key: str = DEFAULT_INPUT_DATA_KEY,
         task_name: str = DEFAULT_TASK_NAME,
@@ -118,16 +140,16 @@ class DictDataset(Dataset):
 
         Parameters
         ----------
-        X
+        X_tensor
             Features, shape (n, ...): a tensor, a numpy array or a scipy.sparse matrix.
-        Y
+        Y_tensor
             Class labels, shape (n,): a tensor or anything ``torch.as_tensor`` accepts.
         split
             Name of the split.
         input_data_key
-            Key of ``X`` in ``X_dict``.
+            Key of ``X_tensor`` in ``X_dict``.
         task_name
-            Key of ``Y`` in ``Y_dict``.
+            Key of ``Y_tensor`` in ``Y_dict``.
         dataset_name
             Name of the dataset.
 
@@ -141,9 +163,10 @@ class DictDataset(Dataset):
         >>> ds
         DictDataset(name=SnorkelDataset, split=valid, n=4, X_keys=['input_data'], Y_keys=['task'])
         """
+        Y = Y_tensor
         if not isinstance(Y, torch.Tensor):
-            Y = torch.as_tensor(np.array(Y), dtype=torch.long)  # a copy: Y may be read-only
-        return cls(dataset_name, split, {input_data_key: X}, {task_name: Y})
+            Y = torch.as_tensor(np.array(Y))  # a copy: Y may be read-only
+        return cls(dataset_name, split, {input_data_key: X_tensor}, {task_name: Y})
 
     def __len__(self) -> int:
         return self._len
@@ -172,7 +195,7 @@ class DictDataset(Dataset):
             if isinstance(value, torch.Tensor):
                 X[key] = value[idx]
             elif isinstance(value, list):
-                X[key] = [value[i] for i in idx.tolist()]
+                X[key] = merge_values([value[i] for i in idx.tolist()])
             else:  # CSR matrix: (batch, n_features) dense float32 rows
                 X[key] = torch.from_numpy(value[idx.numpy()].toarray().astype(np.float32))
         Y = {key: labels[idx] for key, labels in self.Y_dict.items()}
@@ -225,10 +248,32 @@ def collate_dicts(batch: Sequence[Batch]) -> Batch:
         return batch.dataset.gather(batch.indices)
     if len(batch) == 0:
         raise ValueError("collate_dicts got an empty batch; a batch needs at least one data point.")
-    X = {key: [x[key] for x, _ in batch] for key in batch[0][0]}
+    X = {key: merge_values([x[key] for x, _ in batch]) for key in batch[0][0]}
     Y = {key: torch.stack([y[key] for _, y in batch]) for key in batch[0][1]}
-    X = {k: torch.stack(v) if isinstance(v[0], torch.Tensor) else v for k, v in X.items()}
     return X, Y
+
+
+def merge_values(values: list[Any]) -> Any:
+    """A batch of one field: tensors stacked, or zero-padded when their lengths differ; else a list.
+
+    As Snorkel's collate: scalars and equal-shaped tensors of 2+ dimensions are stacked; other
+    tensors are flattened and padded on the right with 0 to the longest, (batch, max_len).
+
+    Examples
+    --------
+    >>> merge_values([torch.tensor([1, 2, 3]), torch.tensor([4])]).tolist()
+    [[1, 2, 3], [4, 0, 0]]
+    >>> merge_values(["a", "b"])
+    ['a', 'b']
+    """
+    if not values or not all(isinstance(v, torch.Tensor) for v in values):
+        return values
+    if all(v.dim() == 0 for v in values) or all(
+        v.shape == values[0].shape and v.dim() != 1 for v in values
+    ):
+        return torch.stack(values)
+    flat = [v.reshape(-1) for v in values]
+    return torch.nn.utils.rnn.pad_sequence(flat, batch_first=True, padding_value=0)
 
 
 class DictDataLoader(DataLoader):

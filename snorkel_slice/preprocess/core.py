@@ -297,7 +297,7 @@ class preprocessor:
         memoize_key: Callable[[Any], Hashable] | None = None,
     ) -> None:
         if callable(name):
-            raise TypeError(
+            raise ValueError(  # ValueError, as Snorkel raises
                 "@preprocessor needs parentheses: write @preprocessor() (or "
                 "@preprocessor(memoize=True)) above the function."
             )

@@ -7,7 +7,9 @@ slice-label helpers, which need it, load on first use.
 from snorkel_slice._lazy import lazy_getattr
 from snorkel_slice.slicing.apply import (
     ApplierMetadata,
+    PandasParallelSFApplier,
     PandasSFApplier,
+    SFApplier,
     SlicingFunctionError,
     slice_dataframe,
 )
@@ -18,6 +20,9 @@ from snorkel_slice.slicing.sf import SlicingFunction, slicing_function
 _LAZY = {
     "SliceAwareClassifier": "snorkel_slice.slicing.classifier",
     "SliceAwareConfig": "snorkel_slice.slicing.classifier",
+    "SliceCombinerModule": "snorkel_slice.slicing.combiner",
+    "add_slice_labels": "snorkel_slice.slicing.loaders",
+    "convert_to_slice_tasks": "snorkel_slice.slicing.loaders",
     "make_slice_dataloader": "snorkel_slice.slicing.loaders",
     "slices_from_labels": "snorkel_slice.slicing.loaders",
     "ind_label": "snorkel_slice.slicing.loaders",
@@ -28,7 +33,9 @@ __getattr__ = lazy_getattr(__name__, _LAZY)
 __all__ = [
     "ApplierMetadata",
     "DaskSFApplier",
+    "PandasParallelSFApplier",
     "PandasSFApplier",
+    "SFApplier",
     "RESERVED_NAMES",
     "SlicingFunction",
     "SlicingFunctionError",

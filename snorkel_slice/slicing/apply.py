@@ -18,13 +18,14 @@ from snorkel_slice.progress import progress
 from snorkel_slice.slicing.engine import (
     SlicingFunctionError,
     apply_parallel,
+    apply_points,
     apply_rows,
     check_n_jobs,
     frame_columns,
     to_recarray,
 )
 from snorkel_slice.slicing.sf import SlicingFunction
-from snorkel_slice.validation import check_bool
+from snorkel_slice.validation import check_bool, check_int
 
 # Rows per progress-bar update in the serial path: rare enough to cost nothing per row.
 _BAR_CHUNK = 4096
@@ -130,6 +131,84 @@ class PandasSFApplier:
         return f"PandasSFApplier(sfs={[sf.name for sf in self.sfs]})"
 
 
+class SFApplier:
+    """Apply SFs to a sequence of data points (any objects the SFs can read), as Snorkel's.
+
+    Parameters
+    ----------
+    sfs
+        The SFs, with unique names; their order is the field order of ``S``.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> from snorkel_slice.slicing.sf import SlicingFunction
+    >>> short = SlicingFunction("short", lambda x: len(x.text) < 10)
+    >>> SFApplier([short]).apply([SimpleNamespace(text="hi"), SimpleNamespace(text="a long one")],
+    ...                          progress_bar=False).short
+    array([1, 0])
+    """
+
+    def __init__(self, sfs: Sequence[SlicingFunction]) -> None:
+        self.sfs = check_sfs(sfs)
+
+    def apply(
+        self,
+        data_points: Sequence[Any],
+        progress_bar: bool = True,
+        fault_tolerant: bool = False,
+        return_meta: bool = False,
+    ) -> np.recarray | tuple[np.recarray, ApplierMetadata]:
+        """Run every SF on every data point; arguments and result as ``PandasSFApplier.apply``."""
+        for arg, value in [("progress_bar", progress_bar), ("fault_tolerant", fault_tolerant),
+                           ("return_meta", return_meta)]:
+            check_bool(arg, value)
+        if isinstance(data_points, pd.DataFrame):
+            raise TypeError("data_points is a DataFrame; use PandasSFApplier for DataFrames.")
+        if isinstance(data_points, str | bytes) or not hasattr(data_points, "__len__"):
+            raise TypeError(
+                f"data_points must be a sequence (list, tuple, array) of data points; got "
+                f"{type(data_points).__name__}."
+            )
+        with progress(data_points, enabled=progress_bar, desc="Applying SFs", unit="points") as bar:
+            codes = apply_points(self.sfs, bar, fault_tolerant)
+        S, faults = to_recarray(codes.reshape(-1, len(self.sfs)), [sf.name for sf in self.sfs])
+        return (S, ApplierMetadata(faults)) if return_meta else S
+
+
+class PandasParallelSFApplier(PandasSFApplier):
+    """Snorkel's parallel pandas applier: ``apply(df, n_parallel=2)`` runs ``n_parallel`` processes.
+
+    Snorkel builds it on Dask; here it is ``PandasSFApplier.apply(df, n_jobs=n_parallel)``,
+    which gives the same ``S`` without Dask.
+
+    Examples
+    --------
+    >>> from snorkel_slice.slicing.sf import SlicingFunction
+    >>> short = SlicingFunction("short", lambda x: len(x.text) < 10)
+    >>> PandasParallelSFApplier([short]).apply(pd.DataFrame({"text": ["hi", "a long one"]})).short
+    array([1, 0])
+    """
+
+    def apply(  # type: ignore[override]
+        self,
+        df: pd.DataFrame,
+        n_parallel: int = 2,
+        scheduler: str = "processes",
+        fault_tolerant: bool = False,
+    ) -> np.recarray:
+        """Run every SF on every row of ``df`` in ``n_parallel`` (>= 2) worker processes."""
+        check_int("n_parallel", n_parallel, low=2,
+                  hint="For a single process use PandasSFApplier(sfs).apply(df).")
+        if scheduler not in ("processes", "threads", "sync"):
+            raise ValueError(
+                f"scheduler must be 'processes', 'threads' or 'sync'; got {scheduler!r}. "
+                "For a dask cluster use DaskSFApplier."
+            )
+        n_jobs = n_parallel if scheduler == "processes" else 1  # threads gain nothing on SFs (GIL)
+        return super().apply(df, progress_bar=False, fault_tolerant=fault_tolerant, n_jobs=n_jobs)
+
+
 def slice_dataframe(
     df: pd.DataFrame, slicing_function: SlicingFunction, progress_bar: bool = True
 ) -> pd.DataFrame:
@@ -204,7 +283,9 @@ def check_sfs(sfs: Any) -> list[SlicingFunction]:
 
 __all__ = [
     "ApplierMetadata",
+    "PandasParallelSFApplier",
     "PandasSFApplier",
+    "SFApplier",
     "SlicingFunctionError",
     "check_sfs",
     "slice_dataframe",

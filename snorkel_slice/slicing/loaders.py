@@ -9,7 +9,7 @@ is always added.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -143,3 +143,62 @@ def make_slice_dataloader(
         Y_dict[pred_label(task_name, name)] = torch.where(ind.bool(), labels, -1)
     copy = DictDataset(dataset.name, dataset.split, dataset.X_dict, Y_dict)
     return DictDataLoader(copy, **loader_kwargs)
+
+
+class SliceTask(NamedTuple):
+    """One task of a slice-aware model, by Snorkel's name: an indicator, a predictor or the master."""
+
+    name: str  # e.g. "task_slice:short_ind", as Snorkel names it
+    slice_name: str | None  # None for the master task
+    kind: str  # "ind", "pred" or "master"
+
+
+def add_slice_labels(dataloader: DictDataLoader, base_task: Any, S: Any) -> None:
+    """Add the slice labels of ``S`` to ``dataloader.dataset.Y_dict`` in place, as Snorkel does.
+
+    ``base_task`` is the task's name, or anything with a ``name`` (such as a Snorkel ``Task``).
+    Same labels as ``make_slice_dataloader``, which returns a new loader instead.
+
+    Examples
+    --------
+    >>> dl = DictDataLoader(DictDataset.from_tensors(torch.zeros(2, 1), torch.tensor([1, 0]), "train"))
+    >>> add_slice_labels(dl, "task", pd.DataFrame({"a": [1, 0]}))
+    >>> dl.dataset.Y_dict["task_slice:a_pred"].tolist()
+    [1, -1]
+    """
+    if not isinstance(dataloader, DictDataLoader):
+        raise TypeError(
+            f"dataloader must be a DictDataLoader, got {type(dataloader).__name__}; to label a "
+            "dataset use make_slice_dataloader(dataset, S)."
+        )
+    task_name = base_task if isinstance(base_task, str) else getattr(base_task, "name", None)
+    if not isinstance(task_name, str):
+        raise TypeError(f"base_task must be a task name (str) or have a name; got {base_task!r}.")
+    labelled = make_slice_dataloader(dataloader.dataset, S, task_name=task_name)
+    dataloader.dataset.Y_dict.update(labelled.dataset.Y_dict)
+
+
+def convert_to_slice_tasks(base_task: Any, slice_names: Sequence[str]) -> list[SliceTask]:
+    """The tasks Snorkel's ``convert_to_slice_tasks`` makes, by name and in its order.
+
+    Snorkel returns ``Task`` objects wired into its multitask graph. This package has no such
+    graph (``SliceAwareClassifier`` builds its heads from ``slice_names``), so it returns what the
+    tasks are: every slice's indicator, then every slice's predictor (``base`` appended), then
+    the master task.
+
+    Examples
+    --------
+    >>> [t.name for t in convert_to_slice_tasks("task", ["a"])]
+    ['task_slice:a_ind', 'task_slice:base_ind', 'task_slice:a_pred', 'task_slice:base_pred', 'task']
+    """
+    task_name = base_task if isinstance(base_task, str) else getattr(base_task, "name", None)
+    if not isinstance(task_name, str):
+        raise TypeError(f"base_task must be a task name (str) or have a name; got {base_task!r}.")
+    if isinstance(slice_names, str) or not all(isinstance(n, str) for n in slice_names):
+        raise TypeError(f"slice_names must be a list of slice names (str); got {slice_names!r}.")
+    names = list(slice_names) + ([] if BASE_SLICE in slice_names else [BASE_SLICE])
+    return (
+        [SliceTask(ind_label(task_name, n), n, "ind") for n in names]
+        + [SliceTask(pred_label(task_name, n), n, "pred") for n in names]
+        + [SliceTask(task_name, None, "master")]
+    )

@@ -121,7 +121,7 @@ class slicing_function:
         pre: list[BasePreprocessor] | None = None,
     ) -> None:
         if callable(name):
-            raise TypeError(
+            raise ValueError(  # ValueError, as Snorkel raises
                 "@slicing_function needs parentheses: write @slicing_function() above the "
                 "function (or @slicing_function(name=..., resources=..., pre=[...]))."
             )

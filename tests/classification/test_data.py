@@ -94,8 +94,11 @@ def test_list_fields_are_gathered_as_lists():
     ("args", "error", "match"),
     [
         (("d", "train", {"x": X}, {"task": [0, 1]}), TypeError, r"Y_dict\['task'\] must be a torch.Tensor.*got list"),
-        (("d", "train", {"x": X}, {"task": Y.float()}), ValueError, r"Y_dict\['task'\] must be a 1-D integer tensor.*torch.float32"),
-        (("d", "train", {"x": X}, {"task": Y.view(2, 3)}), ValueError, r"1-D integer tensor.*shape \(2, 3\)"),
+        (("d", "train", {"x": X}, {"task": Y.float() / 2}), ValueError,
+         r"DictDataset 'd': Y_dict\['task'\] must hold whole-number class labels \(-1 = no label\); got 0\.5 at row 1\. Turn probabilities"),
+        (("d", "train", {"x": X}, {"task": Y.float().masked_fill(Y == 0, float("nan"))}), ValueError, r"whole-number class labels .*got nan at row 0"),
+        (("d", "train", {"x": X}, {"task": Y.view(2, 3)}), ValueError, r"Y_dict\['task'\] must be a 1-D tensor of class labels .*shape \(2, 3\)"),
+        (("d", "train", {"x": X}, {"task": [torch.tensor([0, 1])] * 6}), ValueError, r"Y_dict\['task'\] is a list of tensors, but not of single labels"),
         (("d", "train", {"x": X}, {"task": Y[:4]}), ValueError,
          r"'d' \(train\) has inconsistent numbers of data points: X_dict\['x'\] has 6, Y_dict\['task'\] has 4"),
         (("d", "train", {}, {}), ValueError, "has neither inputs nor labels"),
@@ -152,3 +155,31 @@ def test_bad_slice_inputs_are_refused(dataset, S, kwargs, error, match):
     dataset = DictDataset.from_tensors(X, Y, "train") if dataset is None else dataset
     with pytest.raises(error, match=match):
         make_slice_dataloader(dataset, S, **kwargs)
+
+
+def test_labels_as_whole_floats_or_lists_of_tensors_are_accepted_as_snorkel_does():
+    from snorkel.classification import DictDataset as SnorkelDataset
+
+    for labels in (Y.float(), list(Y), Y.view(6, 1)):
+        ours = DictDataset("d", "train", {"x": X}, {"task": labels})
+        assert ours.Y_dict["task"].dtype == torch.long and ours.Y_dict["task"].tolist() == Y.tolist()
+    theirs = SnorkelDataset("d", "train", {"x": X}, {"task": Y.float()})
+    assert theirs[2][1]["task"].item() == DictDataset("d", "train", {"x": X}, {"task": Y.float()})[2][1]["task"].item()
+
+
+def test_variable_length_fields_are_zero_padded_like_snorkels_collate():
+    from snorkel.classification import DictDataLoader as SnorkelLoader
+    from snorkel.classification import DictDataset as SnorkelDataset
+
+    tokens = [torch.tensor([1, 2, 3]), torch.tensor([4]), torch.tensor([5, 6]), torch.tensor([7, 8, 9, 10])]
+    labels = torch.tensor([0, 1, 1, 0])
+    ours = DictDataLoader(DictDataset("d", "train", {"tokens": tokens}, {"task": labels}), batch_size=4)
+    theirs = SnorkelLoader(SnorkelDataset("d", "train", {"tokens": tokens}, {"task": labels}), batch_size=4)
+    (X_ours, Y_ours), (X_theirs, Y_theirs) = next(iter(ours)), next(iter(theirs))
+    assert torch.equal(X_ours["tokens"], X_theirs["tokens"]) and torch.equal(Y_ours["task"], Y_theirs["task"])
+    assert X_ours["tokens"].tolist()[1] == [4, 0, 0, 0]
+
+
+def test_from_tensors_takes_snorkels_argument_names():
+    ds = DictDataset.from_tensors(X_tensor=X, Y_tensor=Y, split="valid")
+    assert ds.split == "valid" and ds.Y_dict["task"].tolist() == Y.tolist()
