@@ -12,9 +12,6 @@ model the ``Trainer`` fits obeys one small protocol:
 
 from __future__ import annotations
 
-import os
-import pickle
-import tempfile
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,6 +24,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from snorkel_slice.classification.checkpoint import load_state, save_state
 from snorkel_slice.classification.data import (
     DEFAULT_INPUT_DATA_KEY,
     DEFAULT_TASK_NAME,
@@ -109,6 +107,35 @@ class ClassifierBase(nn.Module):
                 " set head_dim to the width of its output."
             )
         return z
+
+    def check_data(self, dataloader: DictDataLoader) -> None:
+        """Raise before training if the loader's labels or inputs would fail mid-epoch.
+
+        Labels of the task (and its slice predictors) must lie in ``[0, n_classes)`` or be -1;
+        float inputs must be finite. The message names the label set or field and the rows.
+        """
+        ds = dataloader.dataset
+        C = self.config.n_classes
+        for key, labels in ds.Y_dict.items():
+            if key == self.task_name or (key.startswith(f"{self.task_name}_slice:") and key.endswith("_pred")):
+                bad = torch.nonzero((labels < -1) | (labels >= C)).flatten()
+                if len(bad):
+                    values = sorted(set(labels.tolist()))
+                    raise ValueError(
+                        f"{ds!r}: Y_dict[{key!r}] holds label {labels[bad[0]].item()} at row "
+                        f"{bad[0].item()}, outside [0, n_classes={C}) (labels found: {values[:10]}). "
+                        f"Use -1 for 'no label', or build the model with n_classes={max(values) + 1}."
+                    )
+        for key, value in ds.X_dict.items():
+            if isinstance(value, torch.Tensor) and value.is_floating_point() and value.numel():
+                finite = torch.isfinite(value.reshape(len(value), -1)).all(dim=1)
+                if not finite.all():
+                    rows = torch.nonzero(~finite).flatten()
+                    raise ValueError(
+                        f"{ds!r}: X_dict[{key!r}] has NaN or infinite values in {len(rows)} row(s), "
+                        f"first {rows[:5].tolist()}. Fill or drop them before training "
+                        "(e.g. np.nan_to_num, or df.dropna())."
+                    )
 
     def _labels(self, Y_dict: dict[str, torch.Tensor], key: str) -> torch.Tensor:
         if key not in Y_dict:
@@ -275,50 +302,14 @@ class ClassifierBase(nn.Module):
         The file is written under a temporary name beside ``path`` and renamed into place,
         so an interrupted save never leaves ``path`` half written.
         """
-        path = Path(path)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        except OSError as exc:
-            raise OSError(f"Cannot write the model to {path}: {exc.strerror or exc}. "
-                          "Choose a folder you can write to.") from exc
-        try:
-            with os.fdopen(fd, "wb") as f:
-                torch.save(self.state_dict(), f)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        save_state(self.state_dict(), path)
 
     def load(self, path: str | Path) -> ClassifierBase:
         """Load parameters saved by ``save`` into this model, which must have the same shapes.
 
         Only tensors are unpickled (``torch.load(weights_only=True)``), so a file cannot run code.
         """
-        if not Path(path).is_file():
-            raise FileNotFoundError(f"No model file at {path}; save one first with model.save(path).")
-        try:
-            state = torch.load(path, map_location="cpu", weights_only=True)
-        except pickle.UnpicklingError as exc:
-            raise ValueError(
-                f"{path} is not a plain state_dict file; refusing to unpickle arbitrary objects. "
-                "Save models with model.save(path)."
-            ) from exc
-        except RuntimeError as exc:  # torch's reader: a truncated or corrupted zip archive
-            raise ValueError(
-                f"{path} is damaged (truncated or corrupted; torch said: {str(exc).splitlines()[0]}). "
-                "Save the model again, or load an earlier copy."
-            ) from exc
-        own = self.state_dict()
-        missing, extra = sorted(set(own) - set(state)), sorted(set(state) - set(own))
-        wrong = [k for k in own if k in state and own[k].shape != state[k].shape]
-        if missing or extra or wrong:
-            raise ValueError(
-                f"{path} holds parameters of a different model (missing: {missing}, unexpected: "
-                f"{extra}, other shape: {wrong}); build the model with the same base_architecture, "
-                "head_dim, slice_names and n_classes before load()."
-            )
-        self.load_state_dict(state)
+        self.load_state_dict(load_state(path, like=self.state_dict()))
         return self
 
 

@@ -24,6 +24,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from snorkel_slice.classification.snorkel_settings import flatten_snorkel_settings
 from snorkel_slice.progress import progress
 from snorkel_slice.validation import check_bool, check_choice, check_int, check_real
 
@@ -31,8 +32,7 @@ OPTIMIZERS = ("sgd", "adam", "adamax")
 LR_SCHEDULERS = ("constant", "linear", "exponential", "step")
 BATCH_SCHEDULERS = ("shuffled", "sequential")
 TRAIN_LOSS = "model/all/train/loss"
-# Loaders are sorted by dataset.split, as in Snorkel: trained on, validated on, or ignored.
-TRAIN_SPLIT, VALID_SPLIT, TEST_SPLIT = "train", "valid", "test"
+
 
 
 @dataclass
@@ -44,13 +44,19 @@ class TrainerConfig:
     l2: float = 0.0  # weight decay of the optimizer
     optimizer: str = "adam"  # "sgd" | "adam" | "adamax"
     momentum: float = 0.9  # momentum of "sgd"
+    betas: tuple[float, float] = (0.9, 0.999)  # moment decay rates of "adam" and "adamax"
     lr_scheduler: str = "constant"  # "constant" | "linear" (to 0) | "exponential" | "step"
-    warmup_steps: int = 0  # batches of linear warmup, from lr / warmup_steps up to lr
+    warmup_steps: int = 0  # linear warmup, in warmup_unit, from lr / steps up to lr
+    warmup_unit: str = "batches"  # unit of warmup_steps: "batches" | "epochs"
+    warmup_percentage: float = 0.0  # if > 0, warm up over this share of all batches instead
     gamma: float = 0.9  # lr factor per epoch ("exponential") or per step_size epochs ("step")
     step_size: int = 5  # epochs between "step" decays (Snorkel counts batches)
     min_lr: float = 0.0  # floor of the scheduled learning rate
     grad_clip: float | None = 1.0  # largest global gradient norm; None turns clipping off
     batch_scheduler: str = "shuffled"  # batch order across training loaders: or "sequential"
+    train_split: str = "train"  # loaders whose dataset.split is this are trained on
+    valid_split: str = "valid"  # ... are scored every valid_every epochs
+    test_split: str = "test"  # ... are accepted and left alone
     valid_every: int = 1  # epochs between validations (and checkpoint checks)
     checkpoint_metric: str | None = None  # "name:max|min", e.g. "task/SnorkelDataset/valid/f1:max"
     seed: int | None = None  # seeds random, numpy and torch when fit starts
@@ -101,7 +107,12 @@ class Trainer:
     [0, 1]
     """
 
-    def __init__(self, config: TrainerConfig | None = None, **kwargs: Any) -> None:
+    def __init__(self, config: TrainerConfig | str | None = None, **kwargs: Any) -> None:
+        if isinstance(config, str):  # Snorkel's Trainer(name, **settings)
+            kwargs.setdefault("name", config)
+            config = None
+        self.name = kwargs.pop("name", None)
+        kwargs = flatten_snorkel_settings(kwargs)  # Snorkel's nested settings -> our fields
         names = [f.name for f in fields(TrainerConfig)]
         for key in kwargs:
             if key not in names:
@@ -119,6 +130,15 @@ class Trainer:
         check_choice("batch_scheduler", c.batch_scheduler, BATCH_SCHEDULERS)
         check_int("n_epochs", c.n_epochs, low=1)
         check_int("warmup_steps", c.warmup_steps, low=0)
+        check_choice("warmup_unit", c.warmup_unit, ("batches", "epochs"))
+        check_real("warmup_percentage", c.warmup_percentage, low=0, high=1, high_open=True)
+        if not (isinstance(c.betas, tuple | list) and len(c.betas) == 2):
+            raise TypeError(f"betas must be a pair of numbers such as (0.9, 0.999); got {c.betas!r}.")
+        for i, beta in enumerate(c.betas):
+            check_real(f"betas[{i}]", beta, low=0, high=1, high_open=True)
+        for name in ("train_split", "valid_split", "test_split"):
+            if not isinstance(getattr(c, name), str):
+                raise TypeError(f"{name} must be a str naming a DictDataset split; got {getattr(c, name)!r}.")
         check_int("step_size", c.step_size, low=1)
         check_int("valid_every", c.valid_every, low=1)
         if c.seed is not None:
@@ -144,7 +164,8 @@ class Trainer:
         return name, mode
 
     def _split_loaders(self, dataloaders: Sequence[Any]) -> tuple[list, list]:
-        splits = (TRAIN_SPLIT, VALID_SPLIT, TEST_SPLIT)
+        c = self.config
+        splits = (c.train_split, c.valid_split, c.test_split)
         for dl in dataloaders:
             split = getattr(getattr(dl, "dataset", None), "split", None)
             if split not in splits:
@@ -152,33 +173,41 @@ class Trainer:
                     f"Every loader's dataset.split must be one of {list(splits)}, got {split!r}; "
                     "build the DictDataset with one of those splits."
                 )
-        train = [dl for dl in dataloaders if dl.dataset.split == TRAIN_SPLIT]
+        train = [dl for dl in dataloaders if dl.dataset.split == c.train_split]
         if not train:
             raise ValueError(
-                f"None of the {len(dataloaders)} loaders has split {TRAIN_SPLIT!r} (splits: "
+                f"None of the {len(dataloaders)} loaders has split {c.train_split!r} (splits: "
                 f"{[dl.dataset.split for dl in dataloaders]}); pass a training loader."
             )
-        return train, [dl for dl in dataloaders if dl.dataset.split == VALID_SPLIT]
+        return train, [dl for dl in dataloaders if dl.dataset.split == c.valid_split]
 
     def _optimizer(self, model: nn.Module) -> torch.optim.Optimizer:
         c = self.config
         params = [p for p in model.parameters() if p.requires_grad]
         if c.optimizer == "adamax":
-            return torch.optim.Adamax(params, lr=c.lr, weight_decay=c.l2)
+            return torch.optim.Adamax(params, lr=c.lr, betas=c.betas, weight_decay=c.l2)
         # The fused kernels update every parameter in one pass: much faster on large models.
         fused = all(p.device.type in ("cpu", "cuda") and p.is_floating_point() for p in params)
         if c.optimizer == "sgd":
             return torch.optim.SGD(params, lr=c.lr, momentum=c.momentum, weight_decay=c.l2, fused=fused)
-        return torch.optim.Adam(params, lr=c.lr, weight_decay=c.l2, fused=fused)
+        return torch.optim.Adam(params, lr=c.lr, betas=c.betas, weight_decay=c.l2, fused=fused)
+
+    def _warmup_batches(self, n_batches: int) -> int:
+        """Warmup length in batches, from warmup_percentage or warmup_steps in warmup_unit."""
+        c = self.config
+        if c.warmup_percentage > 0:
+            return int(c.warmup_percentage * c.n_epochs * n_batches)
+        return c.warmup_steps * (n_batches if c.warmup_unit == "epochs" else 1)
 
     def _lr_factor(self, step: int, n_batches: int) -> float:
         """Multiplier of ``lr`` for the batch after ``step`` optimizer steps."""
         c = self.config
-        if step < c.warmup_steps:
-            return (step + 1) / c.warmup_steps
-        t = step - c.warmup_steps  # steps since warmup ended
+        warmup = self._warmup_batches(n_batches)
+        if step < warmup:
+            return (step + 1) / warmup
+        t = step - warmup  # steps since warmup ended
         if c.lr_scheduler == "linear":
-            factor = max(0.0, 1 - t / max(1, c.n_epochs * n_batches - c.warmup_steps))
+            factor = max(0.0, 1 - t / max(1, c.n_epochs * n_batches - warmup))
         elif c.lr_scheduler == "exponential":
             factor = c.gamma ** (t / n_batches)
         elif c.lr_scheduler == "step":
@@ -222,6 +251,9 @@ class Trainer:
                 f"got {type(model).__name__}; use PlainClassifier or SliceAwareClassifier."
             )
         train, valid = self._split_loaders(list(dataloaders))
+        for dl in [*train, *valid]:  # bad labels or inputs fail here, not mid-epoch
+            if callable(getattr(model, "check_data", None)):
+                model.check_data(dl)
         c = self.config
         if c.seed is not None:
             set_seed(c.seed)
@@ -284,7 +316,7 @@ class Trainer:
             raise ValueError(
                 f"checkpoint_metric {name!r} is not among the metrics of epoch "
                 f"{metrics['epoch']}: {sorted(k for k in metrics if k != 'epoch')}; pick one of "
-                f"those (validation metrics need a loader with split {VALID_SPLIT!r})."
+                f"those (validation metrics need a loader with split {self.config.valid_split!r})."
             )
         value = metrics[name]
         better = not math.isnan(value) and (

@@ -226,3 +226,24 @@ def test_fit_leaves_no_reference_cycle_holding_the_model():
         assert alive[0]() is None and alive[1]() is None
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize(
+    "X, Y, match",
+    [
+        (torch.randn(6, 3), torch.tensor([0, 1, 2, 0, 1, -1]),
+         r"Y_dict\['task'\] holds label 2 at row 2, outside \[0, n_classes=2\) \(labels found: \[-1, 0, 1, 2\]\)\. Use -1 for 'no label', or build the model with n_classes=3"),
+        (torch.randn(6, 3).index_fill(0, torch.tensor([1, 4]), float("nan")), torch.tensor([0, 1, 1, 0, 1, 0]),
+         r"X_dict\['input_data'\] has NaN or infinite values in 2 row\(s\), first \[1, 4\]\. Fill or drop them"),
+    ],
+    ids=["label-out-of-range", "nan-input"],
+)
+def test_bad_labels_and_inputs_fail_before_the_first_batch(X, Y, match):
+    from snorkel_slice.classification import PlainClassifier
+
+    model = PlainClassifier(nn.Linear(3, 4), head_dim=4)
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    loader = DictDataLoader(DictDataset.from_tensors(X, Y, "train"), batch_size=3)
+    with pytest.raises(ValueError, match=match):
+        Trainer(n_epochs=1, progress_bar=False).fit(model, [loader])
+    assert all(torch.equal(before[k], v) for k, v in model.state_dict().items())  # not a step taken
