@@ -103,6 +103,39 @@ def check_probs(probs: np.ndarray | None, golds: np.ndarray) -> None:
         raise ValueError(
             f"roc_auc needs golds in {{0, 1}} (abstains aside); got labels {labels.tolist()}. Drop roc_auc from metrics"
         )
+    outside = np.flatnonzero((probs < 0).any(axis=1) | (probs > 1).any(axis=1))
+    sums = probs.sum(axis=1)
+    unnormalised = np.flatnonzero(np.abs(sums - 1) > 1e-3)
+    if len(outside) or len(unnormalised):
+        i = int(outside[0]) if len(outside) else int(unnormalised[0])
+        raise ValueError(
+            f"probs must be class probabilities: each row in [0, 1] and summing to 1; row {i} is "
+            f"{np.round(probs[i], 4).tolist()} (sum {sums[i]:.4g}). These look like logits or "
+            "scores: apply a softmax first, e.g. scipy.special.softmax(logits, axis=1)"
+        )
+
+
+def check_binary_preds(golds: np.ndarray, preds: np.ndarray | None, metrics: list[str]) -> None:
+    """Refuse preds outside {0, 1} for golds in {0, 1}: class-1 metrics would turn into averages.
+
+    Examples
+    --------
+    >>> check_binary_preds(np.array([0, 1]), np.array([0, 2]), ["f1"])
+    Traceback (most recent call last):
+    ...
+    ValueError: preds hold label(s) [2] that never occur in the golds, which are all 0 or 1 (abstains aside); f1 would change from the class-1 score into a macro average over [0, 1, 2]. Check the model's classes, or ask for f1_macro explicitly
+    """
+    class_one = [m for m in metrics if m in ("precision", "recall", "f1", "fbeta")]
+    if preds is None or not class_one or not np.isin(golds, (0, 1)).all():
+        return
+    foreign = np.setdiff1d(preds, (0, 1))
+    if len(foreign):
+        classes = np.union1d(np.unique(golds), np.unique(preds)).tolist()
+        raise ValueError(
+            f"preds hold label(s) {foreign.tolist()} that never occur in the golds, which are all 0 "
+            f"or 1 (abstains aside); {', '.join(class_one)} would change from the class-1 score into "
+            f"a macro average over {classes}. Check the model's classes, or ask for f1_macro explicitly"
+        )
 
 
 def encode_labels(

@@ -21,6 +21,7 @@ from snorkel_slice.analysis.auc import slice_roc_auc
 from snorkel_slice.analysis.custom import custom_scores
 from snorkel_slice.analysis.inputs import (
     as_probs,
+    check_binary_preds,
     check_labels,
     check_lengths,
     check_probs,
@@ -268,6 +269,7 @@ class Scorer:
                 f"metrics {from_preds} need preds, but preds is None; pass predicted labels, e.g. probs.argmax(axis=1)"
             )
         cell, cells, scored = encode_labels(golds, preds, self.abstain_label)
+        check_binary_preds(golds[scored], None if preds is None else preds[scored], builtin)
         if "roc_auc" in builtin:
             check_probs(probs, golds[scored])
         overall = np.bincount(cell, minlength=len(cells.gold))
@@ -288,9 +290,10 @@ class Scorer:
         if "roc_auc" in builtin:
             auc_args = (probs[:, 1], golds, scored, stats.n, ci, method, n_bootstrap)
             values["roc_auc"], bounds["roc_auc"] = slice_roc_auc(compact, *auc_args)
+        undefined: list = []
         if custom:
-            more, more_bounds, more_keys = custom_scores(
-                custom, M, golds, preds, probs, stats.n, ci, method, n_bootstrap
+            more, more_bounds, more_keys, undefined = custom_scores(
+                custom, M, golds, preds, probs, stats.n, ci, method, n_bootstrap, [OVERALL, *names]
             )
             values, bounds, keys = values | more, bounds | more_bounds, keys | more_keys
         columns = {}
@@ -301,7 +304,11 @@ class Scorer:
                 columns[f"{key}_low"] = np.where(np.isnan(values[key]), np.nan, low)
                 columns[f"{key}_high"] = np.where(np.isnan(values[key]), np.nan, high)
         table = pd.DataFrame(columns, index=pd.Index([OVERALL, *names]))
-        return table.assign(n=stats.n), _problems(list(table.index), values, stats, builtin)
+        problems = _problems(list(table.index), values, stats, builtin)
+        if undefined:
+            listed = ", ".join(f"{key!r} on {row!r}" for key, row in undefined)
+            problems.append(f"custom metrics that returned None: {listed}")
+        return table.assign(n=stats.n), problems
 
 
 def _row_dict(row: pd.Series) -> dict[str, float]:

@@ -606,7 +606,7 @@ BAD_INPUTS = [
     (
         lambda: Scorer(custom_metric_funcs={"m": lambda g, p, s: {"n": 1}}).score(GOLDS, PREDS),
         ValueError,
-        r"custom metric 'm' returned the key 'n', the slice-size column",
+        r"custom metric 'm' on 'overall' \(n=12\) returned the key 'n', the slice-size column",
     ),
     (
         lambda: plot_slice_scores(pd.DataFrame({"f1": [0.5]}), metric="accuracy"),
@@ -647,3 +647,51 @@ def test_roc_auc_bootstrap_shows_a_bar_only_when_it_will_take_seconds(monkeypatc
         Scorer(["roc_auc"], min_support=0).score_slices(s, GOLDS, PREDS, PROBS, ci=0.9, n_bootstrap=n_bootstrap)
     # overall + one slice: 2 x 12 rows x n_bootstrap draws, against a 1e8 threshold
     assert requests == [(shown, "roc_auc bootstrap")]
+
+
+# --- Faults in what the user passes: named, never silent ------------------------------------------
+
+SMALL_S = pd.DataFrame({"a": [1, 1, 1, 0, 0, 0], "b": [0, 0, 0, 1, 1, 1]})
+SMALL_GOLDS, SMALL_PREDS = np.array([1, 1, 1, 0, 1, 0]), np.array([1, 1, 1, 0, 0, 0])
+
+
+def test_a_custom_metric_that_raises_is_named_with_its_slice():
+    def fragile(golds, preds, probs):
+        if len(set(golds)) == 1:
+            raise ZeroDivisionError("one class only")
+        return 0.5
+
+    with pytest.raises(ValueError, match=r"custom metric 'fragile' on 'a' \(n=3\) raised ZeroDivisionError: one class only\. Make it return NaN \(or None\)"):
+        Scorer(custom_metric_funcs={"fragile": fragile}).score_slices(SMALL_S, SMALL_GOLDS, SMALL_PREDS)
+
+
+def test_a_custom_metric_that_returns_none_is_nan_with_a_warning():
+    def sometimes(golds, preds, probs):
+        return None if len(set(golds)) == 1 else float(np.mean(golds == preds))
+
+    with pytest.warns(UndefinedScoreWarning, match=r"custom metrics that returned None: 'sometimes' on 'a'"):
+        table = Scorer(custom_metric_funcs={"sometimes": sometimes}, min_support=0).score_slices(
+            SMALL_S, SMALL_GOLDS, SMALL_PREDS, as_dataframe=True)
+    assert np.isnan(table.at["a", "sometimes"]) and table.at["b", "sometimes"] == pytest.approx(2 / 3)
+    with pytest.raises(TypeError, match=r"custom metric 'text' on 'overall' \(n=6\) returned 'high' \(str\) for 'text'; return a number"):
+        Scorer(custom_metric_funcs={"text": lambda g, p, pr: "high"}).score(SMALL_GOLDS, SMALL_PREDS)
+
+
+@pytest.mark.parametrize(
+    "probs, shown",
+    [
+        (np.array([[2.0, -1.0], [0.5, 1.5]] * 3), r"row 0 is \[2\.0, -1\.0\] \(sum 1\)"),
+        (np.array([[0.3, 0.9], [0.5, 0.5]] * 3), r"row 0 is \[0\.3, 0\.9\] \(sum 1\.2\)"),
+    ],
+    ids=["logits", "unnormalised"],
+)
+def test_logits_passed_as_probs_are_refused(probs, shown):
+    with pytest.raises(ValueError, match=rf"probs must be class probabilities: each row in \[0, 1\] and summing to 1; {shown}\. These look like logits .*softmax"):
+        Scorer(["roc_auc"]).score(SMALL_GOLDS, probs=probs)
+
+
+def test_a_pred_label_the_golds_never_hold_is_refused_for_class_one_metrics():
+    preds = np.array([1, 2, 1, 0, 0, 0])
+    with pytest.raises(ValueError, match=r"preds hold label\(s\) \[2\] that never occur in the golds, which are all 0 or 1 .*f1 would change from the class-1 score into a macro average over \[0, 1, 2\]"):
+        Scorer(["f1"]).score(SMALL_GOLDS, preds)
+    assert Scorer(["accuracy", "f1_macro"]).score(SMALL_GOLDS, preds)["accuracy"] == pytest.approx(4 / 6)
