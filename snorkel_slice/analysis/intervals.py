@@ -72,31 +72,50 @@ def bootstrap_counts(
     beta: float,
     rng: np.random.Generator,
     n_bootstrap: int,
+    smoothed: bool = True,
 ) -> dict[str, np.ndarray]:
     """Bootstrap replicates ``(n_bootstrap, n_rows)`` of count metrics, each row on its own.
 
-    Resampling a slice's n rows with replacement picks each row with chance 1/n,
-    so each draw lands in confusion cell c with chance counts[c] / n, independently
-    n times: the resampled counts are Multinomial(n, counts / n). The metrics see
-    the rows only through these counts, so drawing the counts *is* the row
-    bootstrap, at a cost that does not grow with n.
+    Plain (``smoothed=False``): resampling a slice's n rows with replacement puts
+    each draw in confusion cell c with chance counts[c] / n, so the resampled counts
+    are Multinomial(n, counts / n): drawing them *is* the row bootstrap, at a cost
+    that does not grow with n. It collapses to a single value when every row of a
+    slice is right (or wrong): no resample can contain a mistake.
+
+    Smoothed (the default): the Bayesian bootstrap of the counts (Rubin, 1981),
+    cell shares drawn from Dirichlet(counts + prior), where the prior spreads the
+    weight of one row evenly over the scored cells. For accuracy on binary labels
+    the replicates then follow Beta(right + 1/2, wrong + 1/2), whose percentile
+    interval is the Jeffreys interval: honest at 0 and 1 and on a few rows, and
+    equal to the plain bootstrap as n grows.
 
     Examples
     --------
     >>> cells = Cells(np.array([0, 0, 1, 1]), np.array([0, 1, 0, 1]), 2, True)
     >>> rng = np.random.default_rng(0)
-    >>> bootstrap_counts(np.array([[5, 0, 0, 5]]), ["accuracy"], cells, 1.0, rng, 3)["accuracy"]
+    >>> bootstrap_counts(np.array([[5, 0, 0, 5]]), ["accuracy"], cells, 1.0, rng, 3, smoothed=False)["accuracy"]
     array([[1.],
            [1.],
            [1.]])
+    >>> smoothed = bootstrap_counts(np.array([[5, 0, 0, 5]]), ["accuracy"], cells, 1.0, rng, 4000)
+    >>> from scipy.stats import beta as beta_dist  # Jeffreys: Beta(10 + 1/2, 0 + 1/2)
+    >>> abs(np.quantile(smoothed["accuracy"], 0.025) - beta_dist.ppf(0.025, 10.5, 0.5)) < 0.02
+    np.True_
     """
     n = counts.sum(1)
     p = np.where(n[:, None] > 0, counts / np.maximum(n, 1)[:, None], 1 / counts.shape[1])
+    scored = (cells.gold < cells.n_classes) & (cells.pred < cells.n_classes)
+    alpha = counts + np.where(scored, 1.0 / max(scored.sum(), 1), 0.0)  # (rows, cells)
     samples = {m: np.empty((n_bootstrap, len(counts))) for m in metrics}
     step = max(1, 2**23 // (n_bootstrap * counts.shape[1]))  # rows per draw, bounds memory
     for r in range(0, len(counts), step):
         rows = slice(r, r + step)
-        draws = rng.multinomial(n[rows], p[rows], size=(n_bootstrap, len(n[rows])))
+        if smoothed:
+            # Dirichlet draws as normalised gammas, all slices at once; a shape-0 gamma is 0.
+            g = rng.standard_gamma(np.broadcast_to(alpha[rows], (n_bootstrap, *alpha[rows].shape)))
+            draws = g / g.sum(-1, keepdims=True) * n[rows][None, :, None]
+        else:
+            draws = rng.multinomial(n[rows], p[rows], size=(n_bootstrap, len(n[rows])))
         replicate = confusion_stats(draws, cells)  # (n_bootstrap, rows, ...)
         for m in metrics:
             samples[m][:, rows] = count_metric(m, replicate, cells.binary, beta)

@@ -71,13 +71,16 @@ def confusion_stats(counts: np.ndarray, cells: Cells) -> Stats:
     scored = (cells.gold < k) & (cells.pred < k)
     classes = np.arange(k)
     # (n_cells, n_classes) 0/1 maps from cells to per-class sums.
-    true = ((cells.gold[:, None] == classes) & scored[:, None]).astype(np.int64)
-    pred = ((cells.pred[:, None] == classes) & scored[:, None]).astype(np.int64)
-    counts = np.asarray(counts, dtype=np.int64)
+    counts = np.asarray(counts)
+    # Integer counts stay exact; the smoothed bootstrap's fractional counts stay float.
+    kind = np.float64 if counts.dtype.kind == "f" else np.int64
+    counts = counts.astype(kind, copy=False)
+    true = ((cells.gold[:, None] == classes) & scored[:, None]).astype(kind)
+    pred = ((cells.pred[:, None] == classes) & scored[:, None]).astype(kind)
     return Stats(
         n=counts.sum(-1),
-        scored=counts @ scored.astype(np.int64),
-        abstained=counts @ (cells.pred == k).astype(np.int64),
+        scored=counts @ scored.astype(kind),
+        abstained=counts @ (cells.pred == k).astype(kind),
         tp=counts @ (true * pred),
         true=counts @ true,
         pred=counts @ pred,

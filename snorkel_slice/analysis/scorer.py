@@ -39,7 +39,7 @@ from snorkel_slice.analysis.metrics import (
 from snorkel_slice.slicing.matrix import OVERALL, read_slice_matrix
 from snorkel_slice.validation import check_choice, check_int, check_real
 
-CI_METHODS = ("bootstrap", "analytic")
+CI_METHODS = ("bootstrap", "plain_bootstrap", "analytic")
 _NO_SLICES = object()  # what score() passes as S: the overall row only
 
 
@@ -184,8 +184,13 @@ class Scorer:
             Confidence level such as 0.95 to add ``<metric>_low`` and ``<metric>_high``
             after each metric's column; None adds no interval.
         ci_method
-            ``"bootstrap"``: percentile interval over ``n_bootstrap`` resamples of each
-            slice's rows (replicates where the metric is undefined are skipped).
+            ``"bootstrap"``: percentile interval over ``n_bootstrap`` replicates of each
+            slice's confusion counts, drawn by the Bayesian bootstrap with a weak prior
+            (one row's weight spread over the cells; see ``intervals.bootstrap_counts``).
+            It stays honest where every row is right or wrong: for binary accuracy it is
+            the Jeffreys interval. roc_auc and custom metrics resample rows.
+            ``"plain_bootstrap"``: the ordinary row bootstrap, which collapses to zero
+            width on such slices. Replicates where a metric is undefined are skipped.
             ``"analytic"``: Wilson for proportions (accuracy, f1_micro, coverage,
             binary precision and recall), DeLong for roc_auc, and NaN for f1, fbeta,
             f1_macro, matthews_corrcoef, macro averages and custom metrics, which
@@ -234,7 +239,8 @@ class Scorer:
             if ci_method == "analytic"
             else np.random.default_rng(random_state)
         )
-        table, problems = self._table(S, golds, preds, probs, ci, method, n_bootstrap)
+        table, problems = self._table(S, golds, preds, probs, ci, method, n_bootstrap,
+                                      smoothed=ci_method == "bootstrap")
         _warn_undefined(problems)
         small = table.index[table["n"] < self.min_support]
         if len(small):
@@ -250,7 +256,7 @@ class Scorer:
         )
 
     def _table(
-        self, S, golds, preds, probs, ci, method, n_bootstrap
+        self, S, golds, preds, probs, ci, method, n_bootstrap, smoothed=True
     ) -> tuple[pd.DataFrame, list[str]]:
         # Rows: overall, then slices. Columns: each metric [, its bounds], then n.
         funcs = {name: name for name in self.metrics or []} | dict(self.custom_metric_funcs or {})
@@ -285,7 +291,8 @@ class Scorer:
                 pair = proportion(m, stats, cells.binary)
                 bounds[m] = wilson_interval(*pair, ci) if pair is not None else (np.nan, np.nan)
         elif method is not None and from_preds:
-            samples = bootstrap_counts(counts, from_preds, cells, self.beta, method, n_bootstrap)
+            samples = bootstrap_counts(counts, from_preds, cells, self.beta, method, n_bootstrap,
+                                       smoothed=smoothed)
             bounds |= {m: percentile_interval(samples[m], ci) for m in from_preds}
         if "roc_auc" in builtin:
             auc_args = (probs[:, 1], golds, scored, stats.n, ci, method, n_bootstrap)
@@ -301,8 +308,15 @@ class Scorer:
             columns[key] = values[key]
             if ci is not None:
                 low, high = np.broadcast_arrays(*bounds.get(key, (np.nan, np.nan)), values[key])[:2]
-                columns[f"{key}_low"] = np.where(np.isnan(values[key]), np.nan, low)
-                columns[f"{key}_high"] = np.where(np.isnan(values[key]), np.nan, high)
+                # An interval always holds its own estimate: at a score of 1 (every row right)
+                # the smoothed bootstrap's upper bound becomes 1, as in the modified Jeffreys
+                # interval (Brown, Cai & DasGupta, 2001); likewise at 0.
+                value = values[key]
+                with np.errstate(invalid="ignore"):
+                    low = np.where(np.isnan(low), low, np.fmin(low, value))
+                    high = np.where(np.isnan(high), high, np.fmax(high, value))
+                columns[f"{key}_low"] = np.where(np.isnan(value), np.nan, low)
+                columns[f"{key}_high"] = np.where(np.isnan(value), np.nan, high)
         table = pd.DataFrame(columns, index=pd.Index([OVERALL, *names]))
         problems = _problems(list(table.index), values, stats, builtin)
         if undefined:

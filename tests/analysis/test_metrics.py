@@ -215,13 +215,30 @@ def test_bootstrap_counts_are_the_row_bootstrap():
     golds, preds = BINARY
     counts = counts_of(golds, preds, 2)[None, :]
     samples = bootstrap_counts(
-        counts, ["accuracy", "coverage"], cells_for(2, True), 1.0, np.random.default_rng(0), 20_000
+        counts, ["accuracy", "coverage"], cells_for(2, True), 1.0, np.random.default_rng(0), 20_000,
+        smoothed=False,
     )
     p, n, reps = 0.7, 10, 20_000
     assert samples["accuracy"].shape == (reps, 1)
     assert abs(samples["accuracy"].mean() - p) < 4 * np.sqrt(p * (1 - p) / n / reps)
     assert abs(samples["accuracy"].var() - p * (1 - p) / n) < 0.05 * p * (1 - p) / n
     assert (samples["coverage"] == 1).all()
+
+
+@pytest.mark.parametrize("right, wrong", [(2, 0), (30, 0), (0, 30), (7, 3), (45, 5)])
+def test_smoothed_bootstrap_of_binary_accuracy_is_the_jeffreys_interval(right, wrong):
+    # Known answer: with the prior's one row spread over the 4 binary cells, accuracy follows
+    # Beta(right + 1/2, wrong + 1/2), the Jeffreys posterior (Brown, Cai & DasGupta, 2001).
+    from scipy.stats import beta as beta_dist
+
+    golds = np.r_[np.arange(right) % 2, np.arange(wrong) % 2]  # right ones split over the classes
+    preds = np.r_[np.arange(right) % 2, 1 - np.arange(wrong) % 2]
+    counts = counts_of(golds, preds, 2)[None, :]  # 9 cells; the abstain code 2 goes unused
+    samples = bootstrap_counts(counts, ["accuracy"], cells_for(2, True), 1.0, np.random.default_rng(1), 40_000)
+    low, high = percentile_interval(samples["accuracy"], ci=0.95)
+    expected = beta_dist.ppf([0.025, 0.975], right + 0.5, wrong + 0.5)
+    assert low[0] == pytest.approx(expected[0], abs=0.006) and high[0] == pytest.approx(expected[1], abs=0.006)
+    assert high[0] - low[0] > 0.01  # never collapses, even when every row is right or wrong
 
 
 def test_bootstrap_counts_are_reproducible_and_empty_rows_are_nan():

@@ -399,7 +399,8 @@ def test_bootstrap_bounds_agree_with_resampling_rows():
     golds, preds = rng.integers(0, 2, 80), rng.integers(-1, 2, 80)
     all_rows = recarray({"all": [1] * 80})
     table = Scorer(["accuracy", "f1"]).score_slices(
-        all_rows, golds, preds, as_dataframe=True, ci=0.9, n_bootstrap=4000
+        all_rows, golds, preds, as_dataframe=True, ci=0.9, n_bootstrap=4000,
+        ci_method="plain_bootstrap",
     )
     rows = rng.integers(0, 80, size=(4000, 80))
     g, p, kept = golds[rows], preds[rows], preds[rows] != -1
@@ -412,6 +413,24 @@ def test_bootstrap_bounds_agree_with_resampling_rows():
         low, high = np.percentile(values, [5, 95])
         assert table.at["all", f"{metric}_low"] == pytest.approx(low, abs=1 / 80)
         assert table.at["all", f"{metric}_high"] == pytest.approx(high, abs=1 / 80)
+
+
+def test_the_default_interval_stays_honest_where_every_row_is_right():
+    # The plain bootstrap claims certainty (zero width) on a slice of 30 right rows; the default
+    # gives the modified Jeffreys interval for its accuracy: [beta.ppf(0.025, 30.5, 0.5), 1].
+    from scipy.stats import beta as beta_dist
+
+    golds = np.array([0, 1] * 20)
+    preds = golds.copy()
+    preds[30:] = 1 - preds[30:]  # the last 10 rows wrong, the first 30 right
+    S_right = pd.DataFrame({"right": np.arange(40) < 30, "two": np.arange(40) < 2})
+    quiet_scorer = Scorer(["accuracy", "f1"], min_support=0)
+    plain = quiet_scorer.score_slices(S_right, golds, preds, as_dataframe=True, ci=0.95, ci_method="plain_bootstrap")
+    assert plain.at["right", "accuracy_low"] == plain.at["right", "accuracy_high"] == 1.0
+    smooth = quiet_scorer.score_slices(S_right, golds, preds, as_dataframe=True, ci=0.95, n_bootstrap=20_000)
+    assert smooth.at["right", "accuracy_low"] == pytest.approx(beta_dist.ppf(0.025, 30.5, 0.5), abs=0.005)
+    assert smooth.at["right", "accuracy_high"] == 1.0 and smooth.at["right", "f1_low"] < 0.97
+    assert smooth.at["two", "accuracy_low"] == pytest.approx(beta_dist.ppf(0.025, 2.5, 0.5), abs=0.02)
 
 
 def test_intervals_are_nan_where_the_score_is():
@@ -600,7 +619,7 @@ BAD_INPUTS = [
     (
         scorer_call(ci=0.95, ci_method="exact"),
         ValueError,
-        r"ci_method must be one of \('bootstrap', 'analytic'\); got 'exact'",
+        r"ci_method must be one of \('bootstrap', 'plain_bootstrap', 'analytic'\); got 'exact'",
     ),
     (scorer_call(ci=0.95, n_bootstrap=0), ValueError, r"n_bootstrap must be an int >= 1; got 0"),
     (
