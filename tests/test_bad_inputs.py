@@ -349,7 +349,7 @@ CASES = [
     pytest.param(lambda: scorer().score_slices(S, GOLDS, PREDS, ci=0), ValueError, r"ci must be a number in \(0, 1\); got 0\.0 \(float\)\. Use a confidence level such as 0\.95, or None for no interval", id="score-slices-ci-0"),
     pytest.param(lambda: scorer().score_slices(S, GOLDS, PREDS, ci=1.0), ValueError, r"ci must be a number in \(0, 1\); got 1\.0 \(float\)\. Use a confidence level such as 0\.95, or None for no interval", id="score-slices-ci-1"),
     pytest.param(lambda: scorer().score_slices(S, GOLDS, PREDS, ci=True), TypeError, r"ci must be a number in \(0, 1\); got True \(bool\)\. Use a confidence level such as 0\.95", id="score-slices-ci-bool"),
-    pytest.param(lambda: scorer().score_slices(S, GOLDS, PREDS, ci=0.9, ci_method="delong"), ValueError, r"ci_method must be one of \('bootstrap', 'analytic'\); got 'delong' \(str\)", id="score-slices-ci-method"),
+    pytest.param(lambda: scorer().score_slices(S, GOLDS, PREDS, ci=0.9, ci_method="delong"), ValueError, r"ci_method must be one of \('bootstrap', .*'analytic'\); got 'delong' \(str\)", id="score-slices-ci-method"),
     pytest.param(lambda: scorer().score_slices(S, GOLDS, PREDS, ci=0.9, n_bootstrap=0), ValueError, r"n_bootstrap must be an int >= 1; got 0 \(int\)", id="score-slices-n-bootstrap-0"),
     pytest.param(lambda: scorer().score_slices(S, GOLDS, PREDS, ci=0.9, n_bootstrap=100.0), TypeError, r"n_bootstrap must be an int >= 1; got 100\.0 \(float\)", id="score-slices-n-bootstrap-float"),
     # slice_summary, slice_overlap
@@ -439,7 +439,7 @@ CASES = [
     pytest.param(lambda: PLAIN.score_slices(SLICE_DL, min_support=-1), ValueError, r"min_support must be an int >= 0; got -1 \(int\)", id="plain-score-slices-min-support-negative"),
     pytest.param(lambda: PLAIN.score_slices(SLICE_DL, min_support=2.5), TypeError, r"min_support must be an int >= 0; got 2\.5 \(float\)", id="plain-score-slices-min-support-float"),
     pytest.param(lambda: PLAIN.score_slices(SLICE_DL, ci=95), ValueError, r"ci must be a number in \(0, 1\); got 95\.0 \(float\)\. Use a confidence level such as 0\.95", id="plain-score-slices-ci-percent"),
-    pytest.param(lambda: PLAIN.score_slices(SLICE_DL, ci=0.9, ci_method="delong"), ValueError, r"ci_method must be one of \('bootstrap', 'analytic'\); got 'delong' \(str\)", id="plain-score-slices-ci-method"),
+    pytest.param(lambda: PLAIN.score_slices(SLICE_DL, ci=0.9, ci_method="delong"), ValueError, r"ci_method must be one of \('bootstrap', .*'analytic'\); got 'delong' \(str\)", id="plain-score-slices-ci-method"),
     pytest.param(lambda: PLAIN.score_slices(SLICE_DL, ci=0.9, n_bootstrap=0), ValueError, r"n_bootstrap must be an int >= 1; got 0 \(int\)", id="plain-score-slices-n-bootstrap-0"),
     pytest.param(lambda: PLAIN.score_slices(EMPTY_DL), ValueError, r"The loader over DictDataset\(.*n=0.*\) yields no batches; give it data points", id="plain-score-slices-empty-loader"),
     pytest.param(lambda: AWARE.score_slices(SLICE_DL, ci="0.95"), TypeError, r"ci must be a number in \(0, 1\); got '0\.95' \(str\)\..*Write it without quotes", id="aware-score-slices-ci-str"),
