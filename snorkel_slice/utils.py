@@ -58,6 +58,11 @@ def probs_to_preds(probs: Any, tie_break_policy: str = "random", tol: float = 1e
             f"probs must have probabilities for at least 2 classes; got {probs.shape[1]} column(s). "
             "For a vector p of P(class 1) pass np.column_stack([1 - p, p])."
         )
+    if not np.isfinite(probs).all():
+        i = int(np.flatnonzero(~np.isfinite(probs).all(axis=1))[0])
+        raise ValueError(
+            f"probs must be finite; row {i} is {probs[i].tolist()}. Fill or drop that row first."
+        )
     tied = np.abs(probs - probs.max(axis=1, keepdims=True)) < tol  # (n, n_classes)
     preds = probs.argmax(axis=1)
     for i in np.flatnonzero(tied.sum(axis=1) > 1):
@@ -82,7 +87,10 @@ def preds_to_probs(preds: Any, num_classes: int) -> np.ndarray:
            [0., 0., 1.]])
     """
     num_classes = check_int("num_classes", num_classes, low=1)
-    preds = to_int_label_array(np.asarray(preds))
+    try:
+        preds = to_int_label_array(np.asarray(preds))
+    except ValueError as err:
+        raise ValueError(f"preds must hold integer class labels: {err}") from None
     if (preds < 0).any():
         i = int(np.flatnonzero(preds < 0)[0])
         raise ValueError(

@@ -226,7 +226,7 @@ CASES = [
     pytest.param(lambda: preprocessor(name="")(add_length), TypeError, r"Preprocessor name must be a non-empty str, got '' \(str\); pass name='my_preprocessor'", id="pre-name-empty"),
     pytest.param(lambda: preprocessor(name=3)(add_length), TypeError, r"Preprocessor name must be a non-empty str, got 3 \(int\); pass name='my_preprocessor'", id="pre-name-int"),
     pytest.param(lambda: SplitWords(None), TypeError, r"Preprocessor name must be a non-empty str, got None \(NoneType\); pass name='my_preprocessor'", id="pre-subclass-name-none"),
-    pytest.param(lambda: preprocessor(name="p")(3), TypeError, r"Preprocessor 'p': f must be a function of one data point, got int 3", id="pre-f-int"),
+    pytest.param(lambda: preprocessor(name="p")(3), TypeError, r"@preprocessor\(\) decorates a function of one data point; got int 3", id="pre-f-int"),
     pytest.param(lambda: Preprocessor("p", add_length), TypeError, r"Preprocessor 'p': a function goes to LambdaPreprocessor\(name, f\) \(or @preprocessor\(\)\); Preprocessor is subclassed with a run method", id="pre-function-to-base-class"),
     pytest.param(lambda: preprocessor(pre=preprocessor()(add_length))(add_length), TypeError, r"Preprocessor 'add_length': pre must be a list of Preprocessors, got LambdaPreprocessor; wrap a single one in a list: pre=\[my_preprocessor\]", id="pre-pre-single"),
     pytest.param(lambda: SplitWords("split", pre=[add_length]), TypeError, r"Preprocessor 'split': pre\[0\] must be a snorkel_slice Preprocessor, got builtins\.function; build it with @snorkel_slice\.preprocess\.preprocessor\(\)", id="pre-pre-function"),

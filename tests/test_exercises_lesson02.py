@@ -13,7 +13,8 @@ from spam_sfs import build_sfs
 
 from exercises import lesson02
 from exercises.solutions import lesson02 as solution
-from snorkel_slice.analysis.scorer import Scorer, SmallSliceWarning
+from snorkel_slice.analysis.notices import SmallSliceWarning
+from snorkel_slice.analysis.scorer import Scorer
 from snorkel_slice.slicing.apply import PandasSFApplier
 from snorkel_slice.slicing.sf import slicing_function
 from utils import df_to_features

@@ -5,8 +5,9 @@ As in ``snorkel.analysis``. Nothing here imports torch.
 
 from snorkel_slice.analysis.metric_score import metric_score
 from snorkel_slice.analysis.metrics import METRICS
+from snorkel_slice.analysis.notices import SmallSliceWarning, UndefinedScoreWarning
 from snorkel_slice.analysis.plots import plot_slice_scores, plot_slice_summary
-from snorkel_slice.analysis.scorer import Scorer, SmallSliceWarning, UndefinedScoreWarning
+from snorkel_slice.analysis.scorer import Scorer
 from snorkel_slice.analysis.summary import slice_overlap, slice_summary
 
 __all__ = [

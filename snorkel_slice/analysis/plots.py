@@ -41,6 +41,13 @@ def plot_slice_summary(summary_or_S: Any, golds: Any = None, ax: Any = None) -> 
     """
     import matplotlib.pyplot as plt  # lazily: importing the package must not pick a backend
 
+    _check_ax(ax)
+    if isinstance(summary_or_S, pd.DataFrame) and "n" in summary_or_S.columns and not _is_summary(summary_or_S):
+        raise ValueError(
+            "plot_slice_summary draws slice sizes from a slice matrix S or a slice_summary table; "
+            f"this looks like a table of scores (columns {list(summary_or_S.columns)}). For scores "
+            "use plot_slice_scores(scores, metric=...)."
+        )
     if _is_summary(summary_or_S):
         if golds is not None:
             raise ValueError(
@@ -121,6 +128,15 @@ def plot_slice_scores(scores: pd.DataFrame | Mapping, metric: str = "f1", ax: An
         raise ValueError(
             f"metric {metric!r} is not in scores, whose columns are {list(scores.columns)}; score it first, e.g. Scorer(metrics=[{metric!r}])"
         )
+    _check_ax(ax)
+    for column in [metric, f"{metric}_low", f"{metric}_high", "n"]:
+        if column in scores.columns and not pd.api.types.is_numeric_dtype(scores[column]):
+            raise TypeError(
+                f"scores[{column!r}] must hold numbers; got dtype {scores[column].dtype}. Pass the "
+                "table from Scorer.score_slices(..., as_dataframe=True)."
+            )
+    if "n" in scores.columns and scores["n"].isna().any():
+        raise ValueError("scores['n'] has missing sizes; pass the table Scorer.score_slices returns.")
     slices = scores.drop(index="overall", errors="ignore")
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 1.5 + 0.35 * len(slices)))
@@ -152,3 +168,13 @@ def plot_slice_scores(scores: pd.DataFrame | Mapping, metric: str = "f1", ax: An
 
 def _is_summary(x: Any) -> bool:
     return isinstance(x, pd.DataFrame) and {"n", "coverage", "overlap"} <= set(x.columns)
+
+
+def _check_ax(ax: Any) -> None:
+    from matplotlib.axes import Axes
+
+    if ax is not None and not isinstance(ax, Axes):
+        raise TypeError(
+            f"ax must be a matplotlib Axes (e.g. from plt.subplots()) or None for a new figure; "
+            f"got {type(ax).__name__} {ax!r}."
+        )

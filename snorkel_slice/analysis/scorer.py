@@ -9,6 +9,7 @@ give a :class:`SmallSliceWarning`; ``ci=0.95`` adds ``<metric>_low`` and
 confusion counts (``metrics.py``) rather than with one sklearn call per slice.
 """
 
+import inspect
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from numbers import Integral
@@ -36,19 +37,16 @@ from snorkel_slice.analysis.metrics import (
     count_metric,
     proportion,
 )
+from snorkel_slice.analysis.notices import (
+    SmallSliceWarning,
+    undefined_scores,
+    warn_undefined,
+)
 from snorkel_slice.slicing.matrix import OVERALL, read_slice_matrix
-from snorkel_slice.validation import check_choice, check_int, check_real
+from snorkel_slice.validation import check_bool, check_choice, check_int, check_real
 
 CI_METHODS = ("bootstrap", "plain_bootstrap", "analytic")
 _NO_SLICES = object()  # what score() passes as S: the overall row only
-
-
-class SmallSliceWarning(UserWarning):
-    """Some slices have fewer rows than ``min_support``, so their scores are noisy."""
-
-
-class UndefinedScoreWarning(UserWarning):
-    """Some scores are undefined (an empty slice, a single class, ...) and reported as NaN."""
 
 
 class Scorer:
@@ -111,15 +109,24 @@ class Scorer:
             raise TypeError(
                 f"custom_metric_funcs must be a dict {{name: f(golds, preds, probs)}}; got {type(custom_metric_funcs).__name__}"
             )
+        if "n" in (custom_metric_funcs or {}):
+            raise ValueError(
+                "custom_metric_funcs cannot use the name 'n', the slice-size column; rename that metric"
+            )
         for name, func in (custom_metric_funcs or {}).items():
             if not callable(func):
                 raise TypeError(
                     f"custom_metric_funcs[{name!r}] must be callable as f(golds, preds, probs); got {type(func).__name__}"
                 )
-        if "n" in (custom_metric_funcs or {}):
-            raise ValueError(
-                "custom_metric_funcs cannot use the name 'n', the slice-size column; rename that metric"
-            )
+            try:
+                inspect.signature(func).bind(None, None, None)
+            except TypeError as err:
+                raise TypeError(
+                    f"custom_metric_funcs[{name!r}] must take three arguments, f(golds, preds, probs) "
+                    f"({err}); add the ones it ignores, e.g. def {name}(golds, preds, probs=None)."
+                ) from None
+            except ValueError:  # some builtins have no signature: they fail at call time
+                pass
         if abstain_label is not None and not isinstance(abstain_label, Integral):
             raise TypeError(f"abstain_label must be an int or None; got {abstain_label!r}")
         check_real("beta", beta, low=0)
@@ -153,7 +160,7 @@ class Scorer:
         {'roc_auc': 1.0, 'n': 3}
         """
         table, problems = self._table(_NO_SLICES, golds, preds, probs, None, None, 1)
-        _warn_undefined(problems)
+        warn_undefined(problems)
         return _row_dict(table.iloc[0])
 
     def score_slices(
@@ -231,17 +238,19 @@ class Scorer:
                        hint="Use a confidence level such as 0.95, or None for no interval.")
         check_choice("ci_method", ci_method, CI_METHODS)
         check_int("n_bootstrap", n_bootstrap, low=1)
+        check_bool("as_dataframe", as_dataframe)
+        try:
+            rng = np.random.default_rng(random_state)
+        except (TypeError, ValueError) as err:
+            raise TypeError(
+                f"random_state must be a non-negative int, a numpy Generator or None; got "
+                f"{random_state!r} ({type(random_state).__name__}). E.g. random_state=0."
+            ) from err
         # None: no interval; "analytic"; or the bootstrap's random generator.
-        method = (
-            None
-            if ci is None
-            else "analytic"
-            if ci_method == "analytic"
-            else np.random.default_rng(random_state)
-        )
+        method = None if ci is None else "analytic" if ci_method == "analytic" else rng
         table, problems = self._table(S, golds, preds, probs, ci, method, n_bootstrap,
                                       smoothed=ci_method == "bootstrap")
-        _warn_undefined(problems)
+        warn_undefined(problems)
         small = table.index[table["n"] < self.min_support]
         if len(small):
             listed = ", ".join(f"{row!r} (n={table.at[row, 'n']})" for row in small)
@@ -318,7 +327,7 @@ class Scorer:
                 columns[f"{key}_low"] = np.where(np.isnan(value), np.nan, low)
                 columns[f"{key}_high"] = np.where(np.isnan(value), np.nan, high)
         table = pd.DataFrame(columns, index=pd.Index([OVERALL, *names]))
-        problems = _problems(list(table.index), values, stats, builtin)
+        problems = undefined_scores(list(table.index), values, stats, builtin)
         if undefined:
             listed = ", ".join(f"{key!r} on {row!r}" for key, row in undefined)
             problems.append(f"custom metrics that returned None: {listed}")
@@ -327,30 +336,3 @@ class Scorer:
 
 def _row_dict(row: pd.Series) -> dict[str, float]:
     return {key: int(value) if key == "n" else float(value) for key, value in row.items()}
-
-
-def _problems(rows: list, values: dict, stats: Any, builtin: list[str]) -> list[str]:
-    # Why scores are NaN, grouped by cause, for one UndefinedScoreWarning.
-    def listed(mask: np.ndarray) -> str:
-        return ", ".join(
-            f"{row!r} (n={size})" for row, size, hit in zip(rows, stats.n, mask, strict=True) if hit
-        )
-
-    problems, empty = [], stats.n == 0
-    if values and empty.any():
-        problems.append(f"every metric on empty slices: {listed(empty)}")
-    unscored = ~empty & (stats.scored == 0)
-    affected = [m for m in builtin if m != "coverage"]
-    if unscored.any() and affected:
-        problems.append(
-            f"{', '.join(affected)} where every row has an abstained gold or pred: {listed(unscored)}"
-        )
-    if "roc_auc" in values and (single := (stats.scored > 0) & np.isnan(values["roc_auc"])).any():
-        problems.append(f"roc_auc where the scored golds hold a single class: {listed(single)}")
-    return problems
-
-
-def _warn_undefined(problems: list[str]) -> None:
-    if problems:
-        message = f"Some scores are undefined and reported as NaN: {'; '.join(problems)}."
-        warnings.warn(message, UndefinedScoreWarning, stacklevel=3)

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from snorkel_slice.slicing.matrix import OVERALL, read_slice_matrix
+from snorkel_slice.validation import check_bool
 
 
 def slice_summary(S: Any, golds: Any = None) -> pd.DataFrame:
@@ -96,6 +97,7 @@ def slice_overlap(S: Any, normalize: bool = True) -> pd.DataFrame:
     short      2     1
     link       1     3
     """
+    check_bool("normalize", normalize)
     names, M = read_slice_matrix(S)
     both = M.T.astype(np.int64) @ M.astype(np.int64)  # (n_slices, n_slices) co-membership counts
     if normalize:

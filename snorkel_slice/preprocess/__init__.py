@@ -1,10 +1,6 @@
 """Preprocessors: data point -> data point steps that SFs share, as in ``snorkel.preprocess``."""
 
-from snorkel_slice.preprocess.core import (
-    BasePreprocessor,
-    LambdaPreprocessor,
-    Preprocessor,
-    preprocessor,
-)
+from snorkel_slice.preprocess.core import BasePreprocessor, LambdaPreprocessor, preprocessor
+from snorkel_slice.preprocess.fields import Preprocessor
 
 __all__ = ["BasePreprocessor", "LambdaPreprocessor", "Preprocessor", "preprocessor"]

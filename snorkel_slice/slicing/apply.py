@@ -269,7 +269,7 @@ def check_sfs(sfs: Any) -> list[SlicingFunction]:
             raise TypeError(
                 f"sfs[{i}] must be a snorkel_slice SlicingFunction, got "
                 f"{type(sf).__module__}.{type(sf).__qualname__}; build it with "
-                "@snorkel_slice.sf.slicing_function()."
+                "@snorkel_slice.slicing.slicing_function()."
             )
     names = [sf.name for sf in sfs]
     duplicates = sorted({n for n in names if names.count(n) > 1})

@@ -18,6 +18,10 @@ from snorkel_slice.slicing.engine import apply_rows, frame_columns, to_recarray
 from snorkel_slice.slicing.sf import SlicingFunction
 from snorkel_slice.validation import check_bool
 
+# dask's named schedulers ("single-threaded" and "synchronous" are aliases of "sync").
+SCHEDULERS = ("sync", "synchronous", "single-threaded", "threads", "threading", "processes",
+              "multiprocessing", "distributed")
+
 
 class DaskSFApplier:
     """Apply SFs to every row of a ``dask.dataframe.DataFrame``, producing the slice matrix ``S``.
@@ -94,6 +98,11 @@ class DaskSFApplier:
         codes = ddf.map_partitions(
             _partition_codes, self.sfs, fault_tolerant, meta=meta, align_dataframes=False
         )
+        if isinstance(scheduler, str) and scheduler not in SCHEDULERS:
+            raise ValueError(
+                f"scheduler must be one of {SCHEDULERS}, a dask.distributed Client, or None for "
+                f"dask's default; got {scheduler!r}."
+            )
         codes = codes.compute(scheduler=scheduler).to_numpy(dtype=np.int8)  # (n_rows, n_sfs)
         S, faults = to_recarray(codes.reshape(-1, len(names)), names)
         return (S, ApplierMetadata(faults)) if return_meta else S

@@ -127,6 +127,8 @@ def make_slice_dataloader(
             f"S has {len(S)} rows but dataset {dataset.name!r} ({dataset.split}) has "
             f"{len(dataset)} data points; apply the SFs to the same rows the dataset was built from."
         )
+    if isinstance(slice_names, str) or (slice_names is not None and not all(isinstance(n, str) for n in slice_names)):
+        raise TypeError(f"slice_names must be a list of slice names (str), got {slice_names!r}; e.g. [{slice_names!r}].")
     missing = [name for name in slice_names or [] if name != BASE_SLICE and name not in names]
     if missing:
         raise ValueError(

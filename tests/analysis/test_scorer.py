@@ -10,8 +10,9 @@ import sklearn.metrics as skm
 from scipy.stats import binomtest
 from snorkel.analysis import Scorer as SnorkelScorer
 
+from snorkel_slice.analysis.notices import SmallSliceWarning, UndefinedScoreWarning
 from snorkel_slice.analysis.plots import plot_slice_scores
-from snorkel_slice.analysis.scorer import Scorer, SmallSliceWarning, UndefinedScoreWarning
+from snorkel_slice.analysis.scorer import Scorer
 
 BINARY_METRICS = ["accuracy", "coverage", "precision", "recall", "f1", "f1_micro", "f1_macro"]
 BINARY_METRICS += [

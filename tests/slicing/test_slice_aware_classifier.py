@@ -14,7 +14,8 @@ from snorkel.analysis import Scorer as SnorkelScorer
 from snorkel.slicing import SliceAwareClassifier as SnorkelClassifier
 from torch import nn
 
-from snorkel_slice.analysis.scorer import Scorer, SmallSliceWarning, UndefinedScoreWarning
+from snorkel_slice.analysis.notices import SmallSliceWarning, UndefinedScoreWarning
+from snorkel_slice.analysis.scorer import Scorer
 from snorkel_slice.classification.data import DictDataLoader, DictDataset
 from snorkel_slice.classification.plain import PlainClassifier
 from snorkel_slice.slicing.classifier import SliceAwareClassifier
