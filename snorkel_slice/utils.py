@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from snorkel_slice.validation import check_choice, check_int, check_real
+from snorkel_slice.validation import check_int, check_real
 
 TIE_BREAK_POLICIES = ("random", "true-random", "abstain")
 
@@ -45,7 +45,11 @@ def probs_to_preds(probs: Any, tie_break_policy: str = "random", tol: float = 1e
     >>> probs_to_preds([[0.5, 0.5]], tie_break_policy="abstain")
     array([-1])
     """
-    check_choice("tie_break_policy", tie_break_policy, TIE_BREAK_POLICIES)
+    if tie_break_policy not in TIE_BREAK_POLICIES:
+        raise ValueError(
+            f"tie_break_policy={tie_break_policy!r} policy not recognized; use one of "
+            f"{TIE_BREAK_POLICIES}."
+        )
     check_real("tol", tol, low=0)
     probs = np.asarray(probs)
     if probs.ndim != 2 or probs.dtype.kind not in "iuf":
@@ -162,7 +166,8 @@ def filter_labels(
     unknown = sorted(set(filter_dict) - set(label_dict))
     if unknown:
         raise ValueError(
-            f"filter_dict names {unknown}, which label_dict does not have (it has "
+            f"filter_dict must only include keys in label_dict: filter_dict names {unknown}, "
+            f"which label_dict does not have (it has "
             f"{sorted(label_dict)}); filter only label sets you pass."
         )
     keep = None

@@ -124,7 +124,7 @@ def check_same_length(what: str = "", **inputs: Any) -> int:
     >>> check_same_length(golds=[1, 0, 1], preds=[1, 0])
     Traceback (most recent call last):
     ...
-    ValueError: Found input variables with inconsistent numbers of samples: golds=3, preds=2. Pass one entry per data point in each.
+    ValueError: Found input variables with inconsistent numbers of samples: golds=3, preds=2. Pass one entry per data point in each (they must have the same number of elements).
     """
     lengths = {name: len(v) for name, v in inputs.items() if v is not None}
     if len(set(lengths.values())) > 1:
@@ -132,7 +132,7 @@ def check_same_length(what: str = "", **inputs: Any) -> int:
         where = f" {what}" if what else ""
         raise ValueError(
             f"Found input variables with inconsistent numbers of samples{where}: {listed}. "
-            "Pass one entry per data point in each."
+            "Pass one entry per data point in each (they must have the same number of elements)."
         )
     return next(iter(lengths.values()), 0)
 

@@ -53,7 +53,7 @@ def test_filter_labels_equals_snorkel():
     [
         (lambda: probs_to_preds([[1.0]]), ValueError, r"probs must have probabilities for at least 2 classes; got 1 column"),
         (lambda: probs_to_preds([0.2, 0.8]), ValueError, r"probs must be a 2-d array .*got shape \(2,\)"),
-        (lambda: probs_to_preds([[0.5, 0.5]], tie_break_policy="first"), ValueError, r"tie_break_policy must be one of \('random', 'true-random', 'abstain'\); got 'first'"),
+        (lambda: probs_to_preds([[0.5, 0.5]], tie_break_policy="first"), ValueError, r"tie_break_policy='first' policy not recognized; use one of \('random', 'true-random', 'abstain'\)"),
         (lambda: preds_to_probs([0, -1], 2), ValueError, r"Could not convert abstained vote to probability: preds has -1 at row 1\. Drop abstains"),
         (lambda: preds_to_probs([0, 2], 2), ValueError, r"preds must lie in \[0, num_classes=2\); got 2 at row 1"),
         (lambda: preds_to_probs([0, 1], 2.0), TypeError, r"num_classes must be an int >= 1; got 2.0"),

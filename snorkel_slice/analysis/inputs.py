@@ -47,7 +47,7 @@ def check_lengths(**inputs: np.ndarray | None) -> None:
     >>> check_lengths(golds=np.zeros(3), preds=np.zeros(2), probs=None)
     Traceback (most recent call last):
     ...
-    ValueError: Found input variables with inconsistent numbers of samples: golds=3, preds=2. Pass one entry per data point in each.
+    ValueError: Found input variables with inconsistent numbers of samples: golds=3, preds=2. Pass one entry per data point in each (they must have the same number of elements).
     """
     check_same_length(**inputs)
 
@@ -90,7 +90,7 @@ def check_probs(probs: np.ndarray | None, golds: np.ndarray) -> None:
         )
     if probs.shape[1] != 2:
         raise ValueError(
-            f"roc_auc is defined for binary problems only, so probs must have 2 columns; got shape {probs.shape}. Drop roc_auc from metrics"
+            f"Metric roc_auc is currently only defined for binary problems, so probs must have 2 columns; got shape {probs.shape}. Drop roc_auc from metrics"
         )
     if probs.dtype.kind not in "biuf":
         raise TypeError(f"probs must hold real numbers; got dtype {probs.dtype}")

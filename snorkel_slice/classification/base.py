@@ -25,6 +25,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from snorkel_slice.classification.checkpoint import load_state, save_state
+from snorkel_slice.classification.checks import check_loader
 from snorkel_slice.classification.data import (
     DEFAULT_INPUT_DATA_KEY,
     DEFAULT_TASK_NAME,
@@ -67,7 +68,7 @@ class ClassifierBase(nn.Module):
                 f"base_architecture must be a torch.nn.Module, got "
                 f"{type(base_architecture).__name__}; wrap your network in nn.Sequential(...)."
             )
-        if scorer is not None and not callable(getattr(scorer, "score_slices", None)):
+        if scorer is not None and (isinstance(scorer, type) or not callable(getattr(scorer, "score_slices", None))):
             raise TypeError(
                 f"scorer must be a snorkel_slice.analysis.Scorer (with score and score_slices), "
                 f"got {scorer!r}."
@@ -99,7 +100,15 @@ class ClassifierBase(nn.Module):
         x = X_dict[key]
         if isinstance(x, torch.Tensor):
             x = x.to(self.head.weight.device)
-        z = self.base_architecture(x)
+        try:
+            z = self.base_architecture(x)
+        except RuntimeError as err:  # e.g. torch's "mat1 and mat2 shapes cannot be multiplied"
+            shape = tuple(x.shape) if hasattr(x, "shape") else type(x).__name__
+            raise ValueError(
+                f"base_architecture failed on X_dict[{key!r}] of shape {shape}: "
+                f"{str(err).splitlines()[0]}. Check that the inputs have the width the network "
+                "was built for."
+            ) from err
         if not isinstance(z, torch.Tensor) or z.ndim != 2 or z.shape[1] != self.config.head_dim:
             shape = tuple(z.shape) if isinstance(z, torch.Tensor) else type(z).__name__
             raise ValueError(
@@ -114,28 +123,7 @@ class ClassifierBase(nn.Module):
         Labels of the task (and its slice predictors) must lie in ``[0, n_classes)`` or be -1;
         float inputs must be finite. The message names the label set or field and the rows.
         """
-        ds = dataloader.dataset
-        C = self.config.n_classes
-        for key, labels in ds.Y_dict.items():
-            if key == self.task_name or (key.startswith(f"{self.task_name}_slice:") and key.endswith("_pred")):
-                bad = torch.nonzero((labels < -1) | (labels >= C)).flatten()
-                if len(bad):
-                    values = sorted(set(labels.tolist()))
-                    raise ValueError(
-                        f"{ds!r}: Y_dict[{key!r}] holds label {labels[bad[0]].item()} at row "
-                        f"{bad[0].item()}, outside [0, n_classes={C}) (labels found: {values[:10]}). "
-                        f"Use -1 for 'no label', or build the model with n_classes={max(values) + 1}."
-                    )
-        for key, value in ds.X_dict.items():
-            if isinstance(value, torch.Tensor) and value.is_floating_point() and value.numel():
-                finite = torch.isfinite(value.reshape(len(value), -1)).all(dim=1)
-                if not finite.all():
-                    rows = torch.nonzero(~finite).flatten()
-                    raise ValueError(
-                        f"{ds!r}: X_dict[{key!r}] has NaN or infinite values in {len(rows)} row(s), "
-                        f"first {rows[:5].tolist()}. Fill or drop them before training "
-                        "(e.g. np.nan_to_num, or df.dropna())."
-                    )
+        check_loader(dataloader, self.task_name, self.config.n_classes)
 
     def _labels(self, Y_dict: dict[str, torch.Tensor], key: str) -> torch.Tensor:
         if key not in Y_dict:
@@ -200,7 +188,12 @@ class ClassifierBase(nn.Module):
         """Return class probabilities (n, C) for raw inputs ``X``: an array-like or sparse matrix."""
         from sklearn.utils import check_array  # only when a model is evaluated on raw inputs
 
-        X = check_array(X, accept_sparse="csr", dtype=np.float32, allow_nd=True, input_name="X")
+        if isinstance(X, DictDataLoader | DictDataset):
+            raise TypeError("predict_proba takes raw inputs X; for a loader use predict(dataloader).")
+        try:
+            X = check_array(X, accept_sparse="csr", dtype=np.float32, allow_nd=True, input_name="X")
+        except ValueError as err:
+            raise ValueError(f"predict_proba: X must be numeric features, shape (n, ...): {err}") from None
         check_int("batch_size", batch_size, low=1)
         Y = {self.task_name: torch.full((X.shape[0],), -1, dtype=torch.long)}
         ds = DictDataset("predict", "test", {self.config.input_data_key: X}, Y)
@@ -321,7 +314,15 @@ def masked_ce(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
 
 
 def _as_list(dataloaders: Any) -> list:
-    return [dataloaders] if isinstance(dataloaders, DictDataLoader) else list(dataloaders)
+    if isinstance(dataloaders, DictDataLoader):
+        return [dataloaders]
+    if isinstance(dataloaders, DictDataset):
+        raise TypeError("dataloaders got a DictDataset; wrap it: DictDataLoader(dataset, batch_size=...).")
+    if not isinstance(dataloaders, list | tuple):
+        raise TypeError(
+            f"dataloaders must be a DictDataLoader or a list of them; got {type(dataloaders).__name__}."
+        )
+    return list(dataloaders)
 
 
 def _long(table: pd.DataFrame, task: str, ds: DictDataset, with_ci: bool) -> pd.DataFrame:

@@ -37,6 +37,8 @@ def _as_labels(name: str, key: str, labels: Any) -> torch.Tensor:
                 "labels; give one class label per data point."
             )
         labels = torch.stack([v.reshape(()) for v in labels])
+    if isinstance(labels, np.ndarray):
+        labels = torch.as_tensor(labels) if labels.dtype.kind in "biuf" else labels
     if not isinstance(labels, torch.Tensor):
         raise TypeError(
             f"Y_dict[{key!r}] must be a torch.Tensor of class labels, got "
@@ -65,8 +67,12 @@ def _as_field(key: str, value: Any) -> Any:
     """Store a field so that one fancy index gathers a batch of it."""
     if sp.issparse(value):
         return sp.csr_matrix(value)  # row slicing is cheap in CSR; densified per batch
+    if isinstance(value, np.ndarray | torch.Tensor) and value.ndim == 0:
+        raise ValueError(
+            f"X_dict[{key!r}] is a single value (0-d); give one entry per data point, shape (n, ...)."
+        )
     if isinstance(value, np.ndarray):
-        if value.dtype == object:
+        if value.dtype == object or value.dtype.kind in "US":  # texts and other objects: a list
             return list(value)
         if not value.flags.writeable:  # e.g. a pandas view; torch wants memory it may write
             value = value.copy()
@@ -109,6 +115,13 @@ class DictDataset(Dataset):
         for arg, value in (("name", name), ("split", split)):
             if not isinstance(value, str):
                 raise TypeError(f"DictDataset {arg} must be a str, got {value!r}.")
+        for arg, value in (("X_dict", X_dict), ("Y_dict", Y_dict)):
+            if not isinstance(value, Mapping):
+                raise TypeError(
+                    f"DictDataset {name!r}: {arg} must be a dict {{name: values}}, got "
+                    f"{type(value).__name__}; e.g. {arg}={{'{'input_data' if arg == 'X_dict' else 'task'}': ...}}, "
+                    "or use DictDataset.from_tensors(X, Y, split)."
+                )
         Y_dict = {key: _as_labels(name, key, labels) for key, labels in Y_dict.items()}
         self.name = name
         self.split = split
@@ -163,9 +176,19 @@ class DictDataset(Dataset):
         >>> ds
         DictDataset(name=SnorkelDataset, split=valid, n=4, X_keys=['input_data'], Y_keys=['task'])
         """
+        for arg, value in (("split", split), ("input_data_key", input_data_key),
+                           ("task_name", task_name), ("dataset_name", dataset_name)):
+            if not isinstance(value, str):
+                raise TypeError(f"{arg} must be a str, got {value!r} ({type(value).__name__}).")
         Y = Y_tensor
         if not isinstance(Y, torch.Tensor):
-            Y = torch.as_tensor(np.array(Y))  # a copy: Y may be read-only
+            array = np.array(Y)  # a copy: Y may be read-only
+            if array.dtype.kind not in "biuf":
+                raise TypeError(
+                    f"Y_tensor must hold integer class labels; got {type(Y_tensor).__name__} of dtype "
+                    f"{array.dtype}. Encode labels as integers first, e.g. with sklearn's LabelEncoder."
+                )
+            Y = torch.as_tensor(array)
         return cls(dataset_name, split, {input_data_key: X_tensor}, {task_name: Y})
 
     def __len__(self) -> int:
@@ -198,7 +221,9 @@ class DictDataset(Dataset):
                 X[key] = merge_values([value[i] for i in idx.tolist()])
             else:  # CSR matrix: (batch, n_features) dense float32 rows
                 X[key] = torch.from_numpy(value[idx.numpy()].toarray().astype(np.float32))
-        Y = {key: labels[idx] for key, labels in self.Y_dict.items()}
+        Y = {key: labels[idx] if isinstance(labels, torch.Tensor)
+             else merge_values([labels[i] for i in idx.tolist()])  # replaced by the user, as in Snorkel
+             for key, labels in self.Y_dict.items()}
         if squeeze:
             X = {key: value[0] for key, value in X.items()}
             Y = {key: value[0] for key, value in Y.items()}

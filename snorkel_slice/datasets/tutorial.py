@@ -41,15 +41,22 @@ def create_dict_dataloader(X, Y, split: str, **kwargs) -> "DictDataLoader":
     from snorkel_slice.classification.data import DictDataLoader, DictDataset
 
     # Copies: the tensors must not share (possibly read-only) memory with the caller's arrays.
-    X = sp.csr_matrix(X, dtype=np.float32) if sp.issparse(X) else np.array(X, dtype=np.float32)
+    try:
+        X = sp.csr_matrix(X, dtype=np.float32) if sp.issparse(X) else np.array(X, dtype=np.float32)
+    except (TypeError, ValueError) as err:
+        raise TypeError(f"X must be numeric features, shape (n_rows, n_features): {err}") from None
     Y = np.array(Y)
+    if Y.dtype.kind not in "biuf":
+        raise TypeError(
+            f"Y must hold integer class labels; got dtype {Y.dtype}. Encode them as integers first."
+        )
     if X.ndim != 2 or Y.ndim != 1 or X.shape[0] != len(Y):
         raise ValueError(
             f"X must be 2-D and Y 1-D with one label per row of X; got X of shape {X.shape} "
             f"and Y of shape {Y.shape}."
         )
     ds = DictDataset.from_tensors(
-        X if sp.issparse(X) else torch.from_numpy(X), torch.from_numpy(Y).long(), split
+        X if sp.issparse(X) else torch.from_numpy(X), torch.from_numpy(Y), split
     )
     return DictDataLoader(ds, **kwargs)
 

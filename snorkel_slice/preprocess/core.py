@@ -105,20 +105,18 @@ class BasePreprocessor:
                     "return a tuple of str/numbers instead."
                 ) from err
             else:
-                return fresh(hit, x)
+                return None if hit is None else fresh(hit, x)
         y = copy_row(x) if type(x) is Row else copy.copy(x)
         for p in self.pre:
             y = p(y)
-        y = self._map(y)
-        if y is None:
-            raise TypeError(
-                f"Preprocessor {self.name!r} returned None; it must return the data point. "
-                "Add `return x` at the end of the function (or return a dict from run)."
-            )
+            if y is None:  # as in Snorkel, None means "no data point"; an SF using it says so
+                break
+        else:
+            y = self._map(y)
         if self.memoize:
             self.cache_[key] = y
             # Hand out a copy so that an SF mutating its input cannot change the cached entry.
-            return fresh(y, x)
+            return None if y is None else fresh(y, x)
         return y
 
     def _key(self, x: Any) -> Hashable:
@@ -222,7 +220,8 @@ class preprocessor:
     ) -> None:
         if callable(name):
             raise ValueError(  # ValueError, as Snorkel raises
-                "@preprocessor needs parentheses: write @preprocessor() (or "
+                "@preprocessor needs parentheses (the decorator is missing parentheses): write "
+                "@preprocessor() (or "
                 "@preprocessor(memoize=True)) above the function."
             )
         self.name = name

@@ -48,9 +48,16 @@ class Preprocessor(BasePreprocessor):
                 f"Preprocessor {name!r}: a function goes to LambdaPreprocessor(name, f) (or "
                 "@preprocessor()); Preprocessor is subclassed with a run method, as in Snorkel."
             )
-        if field_names is None:
-            params = list(inspect.signature(self.run).parameters)
-            field_names = {p: p for p in params if p not in ("args", "kwargs")}
+        if field_names is None and type(self).run is not Preprocessor.run:
+            params = inspect.signature(self.run).parameters.values()
+            if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in params):
+                raise ValueError(
+                    f"Preprocessor {name!r}: run must name the fields it reads, e.g. "
+                    "def run(self, text): ...; *args and **kwargs cannot be mapped to fields "
+                    "(or pass field_names={argument: field})."
+                )
+            field_names = {p.name: p.name for p in params}
+        field_names = field_names or {}
         for arg, value in (("field_names", field_names), ("mapped_field_names", mapped_field_names)):
             if value is not None and not isinstance(value, Mapping):
                 raise TypeError(

@@ -33,6 +33,7 @@ from snorkel_slice.classification.data import (
     DictDataset,
 )
 from snorkel_slice.slicing.loaders import BASE_SLICE, ind_label, make_slice_dataloader, pred_label
+from snorkel_slice.slicing.sf import check_sf_name
 from snorkel_slice.validation import check_choice, check_real
 
 CONFIDENCES = ("positive", "max_prob")
@@ -100,8 +101,12 @@ class SliceAwareClassifier(ClassifierBase):
         confidence: str | None = None,
         temperature: float = 1.0,
     ) -> None:
-        if isinstance(slice_names, str) or not all(isinstance(s, str) for s in slice_names):
+        if (isinstance(slice_names, str) or not isinstance(slice_names, Sequence)
+                or not all(isinstance(s, str) for s in slice_names)):
             raise TypeError(f"slice_names must be a list of slice names (str), got {slice_names!r}.")
+        for s in slice_names:
+            if s != BASE_SLICE:
+                check_sf_name(s)  # a slice the model learns must be able to come from an SF
         dupes = sorted({s for s in slice_names if list(slice_names).count(s) > 1})
         if dupes:
             raise ValueError(f"slice_names has duplicates {dupes}; give each slice once.")
@@ -136,6 +141,19 @@ class SliceAwareClassifier(ClassifierBase):
     def slice_names(self) -> list[str]:
         """The user's slices, without ``base`` (as Snorkel's attribute)."""
         return list(self.config.slice_names)
+
+    @property
+    def task_names(self) -> set[str]:
+        """Snorkel's task names: the task, and each slice's indicator and predictor.
+
+        Examples
+        --------
+        >>> sorted(SliceAwareClassifier(nn.Linear(3, 4), head_dim=4, slice_names=["a"]).task_names)
+        ['task', 'task_slice:a_ind', 'task_slice:a_pred', 'task_slice:base_ind', 'task_slice:base_pred']
+        """
+        return {self.task_name} | {
+            label(self.task_name, s) for s in self.all_slice_names for label in (ind_label, pred_label)
+        }
 
     @property
     def all_slice_names(self) -> list[str]:

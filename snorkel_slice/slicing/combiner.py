@@ -69,8 +69,8 @@ class SliceCombinerModule(nn.Module):
                 f"output_dict has {len(ind)} indicator, {len(pred)} predictor and {len(feats)} "
                 "representation outputs; each slice needs one of each."
             )
-        if pred[0].shape[1] < 2:
-            raise ValueError(
+        if pred[0].shape[1] < 2:  # NotImplementedError, as Snorkel raises
+            raise NotImplementedError(
                 f"predictor heads must output (batch, n_classes >= 2) logits; got {tuple(pred[0].shape)}."
             )
         p_in = torch.stack([F.softmax(o, dim=1)[:, 1] for o in ind], dim=1)  # (batch, K)

@@ -118,7 +118,8 @@ def make_slice_dataloader(
         )
     if task_name not in dataset.Y_dict:
         raise ValueError(
-            f"The base labels of task {task_name!r} are missing from {dataset!r}; build the "
+            f"The base labels of task {task_name!r} are missing from {dataset!r} (labels missing "
+            f"from Y_dict: {task_name!r}); build the "
             f"dataset with DictDataset.from_tensors(X, Y, split, task_name={task_name!r})."
         )
     names, M = read_slice_matrix(S)

@@ -79,6 +79,11 @@ class SlicingFunction:
         """Run the preprocessors and ``f`` on ``x``; return whether ``x`` is in the slice."""
         for p in self.pre:
             x = p(x)
+            if x is None:
+                raise TypeError(
+                    f"SF {self.name!r}: preprocessor {p.name!r} returned None, so there is no data "
+                    "point to slice. Make it return the data point (add `return x`)."
+                )
         result = self.f(x, **self.resources)
         # Identity checks first: this runs once per row and SF, and nearly always returns here.
         if result is True or result is False:
@@ -122,7 +127,8 @@ class slicing_function:
     ) -> None:
         if callable(name):
             raise ValueError(  # ValueError, as Snorkel raises
-                "@slicing_function needs parentheses: write @slicing_function() above the "
+                "@slicing_function needs parentheses (the decorator is missing parentheses): "
+                "write @slicing_function() above the "
                 "function (or @slicing_function(name=..., resources=..., pre=[...]))."
             )
         self.name = name

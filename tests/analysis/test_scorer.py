@@ -595,7 +595,7 @@ BAD_INPUTS = [
     (
         scorer_call(["roc_auc"], probs=np.ones((12, 3)) / 3),
         ValueError,
-        r"roc_auc is defined for binary problems only, so probs must have 2 columns; got shape \(12, 3\)",
+        r"Metric roc_auc is currently only defined for binary problems, so probs must have 2 columns; got shape \(12, 3\)",
     ),
     (
         scorer_call(["roc_auc"], probs=np.where(np.arange(12)[:, None] == 3, np.nan, PROBS)),

@@ -117,12 +117,30 @@ def test_unhashable_memoize_key_is_explained(memoize_key, x, match):
         p(x)
 
 
-def test_preprocessor_returning_none_says_add_return():
+def test_preprocessor_returning_none_is_none_as_in_snorkel_and_the_sf_says_add_return():
+    from snorkel.preprocess import preprocessor as snorkel_pre
+
+    from snorkel_slice.slicing import SlicingFunction
+
     def forgot(x):
         x.length = 1
 
-    with pytest.raises(TypeError, match=r"Preprocessor 'forgot' returned None; .*Add `return x`"):
-        preprocessor()(forgot)(Row({"text": "a"}))
+    assert preprocessor()(forgot)(Row({"text": "a"})) is None is snorkel_pre()(forgot)(SimpleNamespace(text="a"))
+    memo = preprocessor(memoize=True)(forgot)
+    assert memo(Row({"text": "a"})) is None and memo(Row({"text": "a"})) is None  # cached None
+    with pytest.raises(TypeError, match=r"SF 'uses_it': preprocessor 'forgot' returned None, .*add `return x`"):
+        SlicingFunction("uses_it", lambda x: True, pre=[preprocessor()(forgot)])(Row({"text": "a"}))
+
+
+def test_run_with_star_args_cannot_be_mapped_to_fields():
+    from snorkel_slice.preprocess import Preprocessor
+
+    class Loose(Preprocessor):
+        def run(self, **kwargs):
+            return kwargs
+
+    with pytest.raises(ValueError, match=r"Preprocessor 'loose': run must name the fields it reads"):
+        Loose("loose")
 
 
 def test_pickled_preprocessor_starts_with_an_empty_cache():

@@ -185,10 +185,10 @@ def test_sf_constructor_rejects_bad_arguments(kwargs, error, match):
 
 
 def test_decorators_without_parentheses_say_how_to_fix():
-    with pytest.raises(ValueError, match=r"@slicing_function needs parentheses: write "):
+    with pytest.raises(ValueError, match=r"@slicing_function needs parentheses \(the decorator is missing parentheses\): write "):
         slicing_function(f_of_x)
     with pytest.raises(
-        ValueError, match=r"@preprocessor needs parentheses: write @preprocessor\(\)"
+        ValueError, match=r"@preprocessor needs parentheses \(the decorator is missing parentheses\): write @preprocessor\(\)"
     ):
         preprocessor(add_length)
 

@@ -103,3 +103,26 @@ def test_slice_combiner_equals_snorkels(temperature):
     assert torch.allclose(ours, theirs, atol=1e-6)
     with pytest.raises(ValueError, match=r"output_dict has no key ending in '_ind_head'"):
         SliceCombinerModule()({"x": torch.zeros(1, 2)})
+
+
+def test_task_names_are_snorkels():
+    from snorkel.slicing import SliceAwareClassifier as SnorkelClassifier
+
+    from snorkel_slice.slicing import SliceAwareClassifier
+
+    ours = SliceAwareClassifier(nn.Linear(3, 4), head_dim=4, slice_names=["f", "g"], task_name="t")
+    theirs = SnorkelClassifier(nn.Linear(3, 4), head_dim=4, slice_names=["f", "g"], input_data_key="input_data", task_name="t")
+    assert ours.task_names == theirs.task_names
+
+
+def test_a_one_column_predictor_is_not_implemented_as_in_snorkel():
+    out = {"a_ind_head": torch.zeros(2, 2), "a_pred_head": torch.zeros(2, 1), "a_pred_transform": torch.zeros(2, 3)}
+    with pytest.raises(NotImplementedError, match=r"predictor heads must output \(batch, n_classes >= 2\) logits"):
+        SliceCombinerModule()(out)
+
+
+def test_labels_replaced_by_a_list_of_tensors_are_batched_like_snorkels():
+    ds = DictDataset.from_tensors(torch.zeros(2, 1), torch.tensor([0, 1]), "train")
+    ds.Y_dict["task2"] = [torch.tensor([2]), torch.tensor([2])]  # what Snorkel's own test does
+    _, Y = next(iter(DictDataLoader(ds, batch_size=2)))
+    assert Y["task2"].tolist() == [[2], [2]]
