@@ -24,6 +24,8 @@ def save_state(state: dict[str, Any], path: str | Path) -> None:
     ...     load_state(f"{folder}/m.pt")["w"].tolist()
     [1.0, 1.0]
     """
+    if not isinstance(path, str | os.PathLike):
+        raise TypeError(f"path must be a file path (str or Path); got {path!r}.")
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -45,6 +47,8 @@ def load_state(path: str | Path, like: dict[str, Any] | None = None) -> dict[str
 
     Only tensors are unpickled (``weights_only=True``), so a file cannot run code.
     """
+    if not isinstance(path, str | os.PathLike):
+        raise TypeError(f"path must be a file path (str or Path); got {path!r}.")
     if not Path(path).is_file():
         raise FileNotFoundError(f"No model file at {path}; save one first with model.save(path).")
     try:

@@ -89,6 +89,9 @@ def fetch_spam_data(
     >>> sorted(p.name for p in fetch_spam_data().glob("*.csv"))[0]
     'Youtube01-Psy.csv'
     """
+    for arg, value in (("data_dir", data_dir), ("source_dir", source_dir)):
+        if value is not None and not isinstance(value, str | os.PathLike):
+            raise TypeError(f"{arg} must be a folder path (str or Path) or None; got {value!r}.")
     data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
     target = data_dir / "youtube-spam"
     if all((target / name).is_file() for name in SPAM_FILES):

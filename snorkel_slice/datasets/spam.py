@@ -119,13 +119,40 @@ def df_to_features(
     """
     if not isinstance(split, str):
         raise TypeError(f"split must be a str such as 'train' or 'test', got {split!r}.")
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(
+            f"df must be a DataFrame of comments, got {type(df).__name__}; the order is "
+            "df_to_features(vectorizer, df, split)."
+        )
+    if not callable(getattr(vectorizer, "fit_transform", None)):
+        raise TypeError(
+            f"vectorizer must be a scikit-learn text vectorizer such as CountVectorizer(); got "
+            f"{type(vectorizer).__name__}."
+        )
     missing = [column for column in ("text", "label") if column not in df.columns]
     if missing:
         raise ValueError(
             f"df lacks the column(s) {missing}; expected 'text' and 'label', got {list(df.columns)}."
         )
     texts = df["text"].tolist()
-    feats = vectorizer.fit_transform(texts) if split == "train" else vectorizer.transform(texts)
+    bad = [i for i, t in enumerate(texts) if not isinstance(t, str)]
+    if bad:
+        raise ValueError(
+            f"df['text'] must hold strings; rows {bad[:5]} do not (e.g. {texts[bad[0]]!r}). Drop or "
+            "fill them first, e.g. df.dropna(subset=['text'])."
+        )
+    if split == "train":
+        feats = vectorizer.fit_transform(texts)
+    else:
+        from sklearn.exceptions import NotFittedError
+
+        try:
+            feats = vectorizer.transform(texts)
+        except NotFittedError:
+            raise ValueError(
+                f"The vectorizer has not been fitted, so split {split!r} cannot reuse its "
+                "vocabulary; call df_to_features(vectorizer, df_train, 'train') first."
+            ) from None
     return (feats if sparse else feats.toarray()), df["label"].to_numpy()
 
 
@@ -193,8 +220,10 @@ def make_spam_sfs(names: tuple[str, ...] = SPAM_SF_NAMES, library: str = "snorke
     >>> [sf.name for sf in make_spam_sfs(("short_comment", "short_link"))]
     ['short_comment', 'short_link']
     """
+    if isinstance(names, str) or not isinstance(names, tuple | list):
+        raise TypeError(f"names must be a tuple drawn from {SPAM_SF_NAMES}; got {names!r}.")
     unknown = [n for n in names if n not in SPAM_SF_NAMES]
-    if isinstance(names, str) or unknown:
+    if unknown:
         raise ValueError(f"names must be a tuple drawn from {SPAM_SF_NAMES}; got {names!r}.")
     if library == "snorkel":
         from snorkel.preprocess import preprocessor

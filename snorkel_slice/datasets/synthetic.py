@@ -9,9 +9,13 @@ circle, can win them back. Snorkel once had such a convergence test.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from snorkel_slice.slicing.matrix import RESERVED_NAMES
+from snorkel_slice.validation import check_int
 
 # name -> (center x1, center x2, radius). Each circle covers radius^2 * pi / 4 of the square
 # (3%, 5% and 5%), lies inside one class's triangle, away from the diagonal and from the others,
@@ -34,12 +38,17 @@ def circle_slices(
     >>> circle_slices(df)["circle_bottom"].tolist()
     [True, False]
     """
-    circles = CIRCLES if circles is None else circles
+    circles = _check_circles(circles)
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"df must be a DataFrame with columns x1 and x2; got {type(df).__name__}.")
     missing = [c for c in ("x1", "x2") if c not in df.columns]
     if missing:
         raise ValueError(
             f"df lacks the column(s) {missing}; expected x1 and x2, got {list(df.columns)}."
         )
+    bad = [c for c in ("x1", "x2") if not pd.api.types.is_numeric_dtype(df[c])]
+    if bad:
+        raise TypeError(f"df column(s) {bad} must hold numbers; got {[str(df[c].dtype) for c in bad]}.")
     xy = df[["x1", "x2"]].to_numpy()
     return pd.DataFrame(
         {name: np.hypot(xy[:, 0] - cx, xy[:, 1] - cy) < r for name, (cx, cy, r) in circles.items()},
@@ -76,8 +85,8 @@ def make_circle_data(
     >>> bool(((df.x2 > df.x1) != df.label.astype(bool)).eq(S.any(axis=1)).all())
     True
     """
-    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
-        raise ValueError(f"n must be a positive int, got {n!r}.")
+    n = check_int("n", n, low=1)
+    seed = check_int("seed", seed, low=0)
     xy = np.random.default_rng(seed).uniform(-1, 1, size=(n, 2)).astype(np.float32)
     df = pd.DataFrame({"x1": xy[:, 0], "x2": xy[:, 1]})
     S = circle_slices(df, circles)
@@ -85,3 +94,27 @@ def make_circle_data(
     flipped = S.to_numpy().sum(axis=1) % 2 == 1
     df["label"] = ((xy[:, 1] > xy[:, 0]) ^ flipped).astype(np.int64)
     return df, S
+
+
+def _check_circles(circles: Any) -> Mapping[str, tuple[float, float, float]]:
+    if circles is None:
+        return CIRCLES
+    if not isinstance(circles, Mapping):
+        raise TypeError(
+            "circles must be a dict {name: (center x1, center x2, radius)}; got "
+            f"{type(circles).__name__}."
+        )
+    for name, spec in circles.items():
+        if not isinstance(name, str) or not name.isidentifier() or name in RESERVED_NAMES:
+            raise ValueError(
+                f"circle name {name!r} must be a Python identifier other than {sorted(RESERVED_NAMES)}: "
+                "it names a column of S."
+            )
+        ok = isinstance(spec, tuple | list) and len(spec) == 3
+        if not ok or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in spec):
+            raise ValueError(
+                f"circles[{name!r}] must be (center x1, center x2, radius), three numbers; got {spec!r}."
+            )
+        if spec[2] <= 0:
+            raise ValueError(f"circles[{name!r}] needs a radius > 0; got {spec[2]!r}.")
+    return circles

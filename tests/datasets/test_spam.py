@@ -220,12 +220,13 @@ def test_sparse_features_give_the_same_batches_as_dense(labelled):
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"names": "short_comment"}, r"names must be a tuple drawn from"),
         ({"names": ("short_comment", "long_comment")}, r"got \('short_comment', 'long_comment'\)"),
         ({"library": "sklearn"}, r"library must be 'snorkel_slice' or 'snorkel', got 'sklearn'"),
     ],
 )
 def test_make_spam_sfs_rejects_bad_arguments(kwargs, message):
+    with pytest.raises(TypeError, match=r"names must be a tuple drawn from .*; got 'short_comment'"):
+        make_spam_sfs("short_comment")
     with pytest.raises(ValueError, match=message):
         make_spam_sfs(**kwargs)
 

@@ -31,9 +31,9 @@ def test_custom_circles():
     assert circle_slices(df, {"middle": (0.0, 0.0, 0.1)})["middle"].tolist() == [True, False]
 
 
-@pytest.mark.parametrize("n", [0, 2.5, True])
-def test_bad_sizes_are_refused(n):
-    with pytest.raises(ValueError, match=f"n must be a positive int, got {n!r}"):
+@pytest.mark.parametrize("n, error", [(0, ValueError), (2.5, TypeError), (True, TypeError)])
+def test_bad_sizes_are_refused(n, error):
+    with pytest.raises(error, match=rf"n must be an int >= 1; got {n!r} \({type(n).__name__}\)"):
         make_circle_data(n)
 
 
