@@ -71,7 +71,8 @@ class SliceCombinerModule(nn.Module):
             )
         if pred[0].shape[1] < 2:  # NotImplementedError, as Snorkel raises
             raise NotImplementedError(
-                f"predictor heads must output (batch, n_classes >= 2) logits; got {tuple(pred[0].shape)}."
+                f"predictor heads must output (batch, n_classes >= 2) logits (the combiner requires "
+                f"output shape [..., >= 2]); got {tuple(pred[0].shape)}."
             )
         p_in = torch.stack([F.softmax(o, dim=1)[:, 1] for o in ind], dim=1)  # (batch, K)
         probs = [F.softmax(o, dim=1) for o in pred]
