@@ -246,9 +246,11 @@ class SliceAwareClassifier(ClassifierBase):
         >>> list(model.make_slice_dataloader(ds, pd.DataFrame({"a": [1, 0]})).dataset.Y_dict)
         ['task', 'task_slice:a_ind', 'task_slice:a_pred', 'task_slice:base_ind', 'task_slice:base_pred']
         """
-        return make_slice_dataloader(
+        loader = make_slice_dataloader(
             dataset, S, task_name=self.task_name, slice_names=self.slice_names, **loader_kwargs
         )
+        self.check_data(loader)  # labels outside [0, n_classes) or NaN inputs fail here, not mid-epoch
+        return loader
 
     def attention_weights(self, dataloader: DictDataLoader) -> pd.DataFrame:
         """Return each data point's attention weights over slices: which expert it leaned on.
