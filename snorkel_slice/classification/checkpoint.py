@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 import pickle
+import random
 import tempfile
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import torch
 
 
@@ -42,17 +44,18 @@ def save_state(state: dict[str, Any], path: str | Path) -> None:
         raise
 
 
-def load_state(path: str | Path, like: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Read a ``state_dict`` saved by ``save_state``; with ``like``, check its keys and shapes.
+def read_checkpoint(path: str | Path) -> Any:
+    """Everything a file written by ``save_state`` (or by the Trainer) holds; errors name the file.
 
-    Only tensors are unpickled (``weights_only=True``), so a file cannot run code.
+    Only tensors and plain Python values are unpickled (``weights_only=True``), so a file cannot
+    run code.
     """
     if not isinstance(path, str | os.PathLike):
         raise TypeError(f"path must be a file path (str or Path); got {path!r}.")
     if not Path(path).is_file():
         raise FileNotFoundError(f"No model file at {path}; save one first with model.save(path).")
     try:
-        state = torch.load(path, map_location="cpu", weights_only=True)
+        return torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as exc:
         raise ValueError(
             f"{path} is not a plain state_dict file; refusing to unpickle arbitrary objects. "
@@ -63,6 +66,15 @@ def load_state(path: str | Path, like: dict[str, Any] | None = None) -> dict[str
             f"{path} is damaged (truncated or corrupted; torch said: {str(exc).splitlines()[0]}). "
             "Save the model again, or load an earlier copy."
         ) from exc
+
+
+def load_state(path: str | Path, like: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Read a ``state_dict`` saved by ``save_state``, or the model's part of a Trainer checkpoint;
+    with ``like``, check its keys and shapes.
+    """
+    state = read_checkpoint(path)
+    if isinstance(state, dict) and isinstance(state.get("model"), dict) and "epoch" in state:
+        state = state["model"]  # a trainer checkpoint: its model's parameters
     if like is None:
         return state
     own = like
@@ -75,3 +87,21 @@ def load_state(path: str | Path, like: dict[str, Any] | None = None) -> dict[str
             "head_dim, slice_names and n_classes before load()."
         )
     return state
+
+
+def rng_state() -> dict[str, Any]:
+    """The state of Python's, NumPy's and torch's generators, in a form ``weights_only`` loads."""
+    kind, keys, pos, has_gauss, cached = np.random.get_state()
+    return {
+        "python": random.getstate(),
+        "numpy": (kind, torch.from_numpy(keys.astype(np.int64)), int(pos), int(has_gauss), float(cached)),
+        "torch": torch.get_rng_state(),
+    }
+
+
+def set_rng_state(state: dict[str, Any]) -> None:
+    """Restore what ``rng_state`` captured."""
+    random.setstate(state["python"])
+    kind, keys, pos, has_gauss, cached = state["numpy"]
+    np.random.set_state((kind, keys.numpy().astype(np.uint32), pos, has_gauss, cached))
+    torch.set_rng_state(state["torch"])

@@ -7,7 +7,6 @@ trainer cannot honour is a clear error, never silently dropped.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping
 from typing import Any
 
@@ -55,6 +54,8 @@ def flatten_snorkel_settings(kwargs: dict[str, Any]) -> dict[str, Any]:
     {'checkpoint_metric': 'model/all/train/loss:min'}
     """
     out = {k: v for k, v in kwargs.items() if k not in (*NESTED, "checkpointing", "logging", "log_writer")}
+    if "log_writer" in kwargs and not kwargs.get("logging") and "log_dir" in kwargs:
+        out["log_writer"] = kwargs["log_writer"]  # our own flat settings: log_dir plus log_writer
     if "optimizer_config" in kwargs:
         opt = _take("optimizer_config", _dict("optimizer_config", kwargs["optimizer_config"]),
                     {"sgd_config": {}, "adam_config": {}, "adamax_config": {}})
@@ -104,12 +105,7 @@ def flatten_snorkel_settings(kwargs: dict[str, Any]) -> dict[str, Any]:
         if ckpt["checkpoint_factor"] != 1:
             out["valid_every"] = out.get("valid_every", 1) * ckpt["checkpoint_factor"]
         if ckpt["checkpoint_dir"] is not None:
-            warnings.warn(
-                "checkpointer_config.checkpoint_dir is not written to: the best parameters are kept "
-                "in memory and restored when fit ends (save them with model.save(path)).",
-                UserWarning,
-                stacklevel=3,
-            )
+            out["checkpoint_dir"] = ckpt["checkpoint_dir"]
     if "log_manager_config" in kwargs:
         log = _take("log_manager_config", _dict("log_manager_config", kwargs["log_manager_config"]),
                     {"counter_unit": "epochs", "evaluation_freq": 1.0})
@@ -121,15 +117,14 @@ def flatten_snorkel_settings(kwargs: dict[str, Any]) -> dict[str, Any]:
     if "model_config" in kwargs:
         # Accepted for Snorkel code; the model trains where its parameters are (the CPU here).
         _take("model_config", _dict("model_config", kwargs["model_config"]), {"device": 0, "dataparallel": True})
-    if kwargs.get("logging"):
-        warnings.warn(
-            "logging=True: this trainer records every epoch's loss, learning rate and validation "
-            "metrics in trainer.history_; it writes no log files.",
-            UserWarning,
-            stacklevel=3,
-        )
     if "log_writer" in kwargs and kwargs["log_writer"] not in ("tensorboard", "json"):
         raise ValueError(f"log_writer must be 'tensorboard' or 'json', as in Snorkel; got {kwargs['log_writer']!r}.")
-    if "log_writer_config" in kwargs:
-        _take("log_writer_config", _dict("log_writer_config", kwargs["log_writer_config"]), {"log_dir": "logs", "run_name": None})
+    writer_config = _take("log_writer_config", _dict("log_writer_config", kwargs.get("log_writer_config", {})),
+                          {"log_dir": "logs", "run_name": None})
+    if kwargs.get("logging"):
+        # Snorkel logs to log_dir/run_name (a timestamp when run_name is None); here to log_dir,
+        # or log_dir/run_name when it is given.
+        log_dir = writer_config["log_dir"]
+        out["log_dir"] = log_dir if writer_config["run_name"] is None else f"{log_dir}/{writer_config['run_name']}"
+        out["log_writer"] = kwargs.get("log_writer", "tensorboard")
     return out

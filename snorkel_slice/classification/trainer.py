@@ -16,51 +16,33 @@ from __future__ import annotations
 import difflib
 import math
 import random
+import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import fields
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import torch
 from torch import nn
 
+from snorkel_slice.classification.checkpoint import (
+    load_state,
+    read_checkpoint,
+    rng_state,
+    save_state,
+    set_rng_state,
+)
+from snorkel_slice.classification.logs import TrainingLog
+from snorkel_slice.classification.optim import lr_factor, make_optimizer
 from snorkel_slice.classification.snorkel_settings import flatten_snorkel_settings
+from snorkel_slice.classification.trainer_config import (
+    TRAIN_LOSS,
+    TrainerConfig,
+    check_config,
+    metric_mode,
+)
 from snorkel_slice.progress import progress
-from snorkel_slice.validation import check_bool, check_choice, check_int, check_real
-
-OPTIMIZERS = ("sgd", "adam", "adamax")
-LR_SCHEDULERS = ("constant", "linear", "exponential", "step")
-BATCH_SCHEDULERS = ("shuffled", "sequential")
-TRAIN_LOSS = "model/all/train/loss"
-
-
-
-@dataclass
-class TrainerConfig:
-    """Settings of a ``Trainer``; the defaults are Snorkel's unless noted."""
-
-    n_epochs: int = 1  # passes over the training loaders
-    lr: float = 0.01  # base learning rate
-    l2: float = 0.0  # weight decay of the optimizer
-    optimizer: str = "adam"  # "sgd" | "adam" | "adamax"
-    momentum: float = 0.9  # momentum of "sgd"
-    betas: tuple[float, float] = (0.9, 0.999)  # moment decay rates of "adam" and "adamax"
-    lr_scheduler: str = "constant"  # "constant" | "linear" (to 0) | "exponential" | "step"
-    warmup_steps: int = 0  # linear warmup, in warmup_unit, from lr / steps up to lr
-    warmup_unit: str = "batches"  # unit of warmup_steps: "batches" | "epochs"
-    warmup_percentage: float = 0.0  # if > 0, warm up over this share of all batches instead
-    gamma: float = 0.9  # lr factor per epoch ("exponential") or per step_size epochs ("step")
-    step_size: int = 5  # epochs between "step" decays (Snorkel counts batches)
-    min_lr: float = 0.0  # floor of the scheduled learning rate
-    grad_clip: float | None = 1.0  # largest global gradient norm; None turns clipping off
-    batch_scheduler: str = "shuffled"  # batch order across training loaders: or "sequential"
-    train_split: str = "train"  # loaders whose dataset.split is this are trained on
-    valid_split: str = "valid"  # ... are scored every valid_every epochs
-    test_split: str = "test"  # ... are accepted and left alone
-    valid_every: int = 1  # epochs between validations (and checkpoint checks)
-    checkpoint_metric: str | None = None  # "name:max|min", e.g. "task/SnorkelDataset/valid/f1:max"
-    seed: int | None = None  # seeds random, numpy and torch when fit starts
-    progress_bar: bool = True  # show a bar with the running loss and the learning rate
 
 
 def set_seed(seed: int) -> None:
@@ -121,47 +103,7 @@ class Trainer:
                 raise TypeError(f"Trainer got an unknown setting {key!r}.{hint} Settings: {names}.")
         base = config or TrainerConfig()
         self.config = TrainerConfig(**{**{n: getattr(base, n) for n in names}, **kwargs})
-        self._check_config()
-
-    def _check_config(self) -> None:
-        c = self.config
-        check_choice("optimizer", c.optimizer, OPTIMIZERS)
-        check_choice("lr_scheduler", c.lr_scheduler, LR_SCHEDULERS)
-        check_choice("batch_scheduler", c.batch_scheduler, BATCH_SCHEDULERS)
-        check_int("n_epochs", c.n_epochs, low=1)
-        check_int("warmup_steps", c.warmup_steps, low=0)
-        check_choice("warmup_unit", c.warmup_unit, ("batches", "epochs"))
-        check_real("warmup_percentage", c.warmup_percentage, low=0, high=1, high_open=True)
-        if not (isinstance(c.betas, tuple | list) and len(c.betas) == 2):
-            raise TypeError(f"betas must be a pair of numbers such as (0.9, 0.999); got {c.betas!r}.")
-        for i, beta in enumerate(c.betas):
-            check_real(f"betas[{i}]", beta, low=0, high=1, high_open=True)
-        for name in ("train_split", "valid_split", "test_split"):
-            if not isinstance(getattr(c, name), str):
-                raise TypeError(f"{name} must be a str naming a DictDataset split; got {getattr(c, name)!r}.")
-        check_int("step_size", c.step_size, low=1)
-        check_int("valid_every", c.valid_every, low=1)
-        if c.seed is not None:
-            check_int("seed", c.seed, low=0)
-        check_real("lr", c.lr, low=0, low_open=True)
-        check_real("l2", c.l2, low=0)
-        check_real("momentum", c.momentum, low=0, high=1)
-        check_real("gamma", c.gamma, low=0, high=1, low_open=True)
-        check_real("min_lr", c.min_lr, low=0)
-        if c.grad_clip is not None:
-            check_real("grad_clip", c.grad_clip, low=0, low_open=True, hint="Use None to turn clipping off.")
-        check_bool("progress_bar", c.progress_bar)
-        if c.checkpoint_metric is not None:
-            self._metric_mode()
-
-    def _metric_mode(self) -> tuple[str, str]:
-        name, _, mode = str(self.config.checkpoint_metric).rpartition(":")
-        if not name or mode not in ("max", "min"):
-            raise ValueError(
-                f"checkpoint_metric must look like 'name:max' or 'name:min', got "
-                f"{self.config.checkpoint_metric!r}; e.g. 'task/SnorkelDataset/valid/f1:max'."
-            )
-        return name, mode
+        check_config(self.config)
 
     def _split_loaders(self, dataloaders: Sequence[Any]) -> tuple[list, list]:
         c = self.config
@@ -181,41 +123,6 @@ class Trainer:
             )
         return train, [dl for dl in dataloaders if dl.dataset.split == c.valid_split]
 
-    def _optimizer(self, model: nn.Module) -> torch.optim.Optimizer:
-        c = self.config
-        params = [p for p in model.parameters() if p.requires_grad]
-        if c.optimizer == "adamax":
-            return torch.optim.Adamax(params, lr=c.lr, betas=c.betas, weight_decay=c.l2)
-        # The fused kernels update every parameter in one pass: much faster on large models.
-        fused = all(p.device.type in ("cpu", "cuda") and p.is_floating_point() for p in params)
-        if c.optimizer == "sgd":
-            return torch.optim.SGD(params, lr=c.lr, momentum=c.momentum, weight_decay=c.l2, fused=fused)
-        return torch.optim.Adam(params, lr=c.lr, betas=c.betas, weight_decay=c.l2, fused=fused)
-
-    def _warmup_batches(self, n_batches: int) -> int:
-        """Warmup length in batches, from warmup_percentage or warmup_steps in warmup_unit."""
-        c = self.config
-        if c.warmup_percentage > 0:
-            return int(c.warmup_percentage * c.n_epochs * n_batches)
-        return c.warmup_steps * (n_batches if c.warmup_unit == "epochs" else 1)
-
-    def _lr_factor(self, step: int, n_batches: int) -> float:
-        """Multiplier of ``lr`` for the batch after ``step`` optimizer steps."""
-        c = self.config
-        warmup = self._warmup_batches(n_batches)
-        if step < warmup:
-            return (step + 1) / warmup
-        t = step - warmup  # steps since warmup ended
-        if c.lr_scheduler == "linear":
-            factor = max(0.0, 1 - t / max(1, c.n_epochs * n_batches - warmup))
-        elif c.lr_scheduler == "exponential":
-            factor = c.gamma ** (t / n_batches)
-        elif c.lr_scheduler == "step":
-            factor = c.gamma ** (t // (c.step_size * n_batches))
-        else:
-            factor = 1.0
-        return max(factor, c.min_lr / c.lr)
-
     def _batches(self, loaders: list) -> Any:
         """Yield every batch of every training loader once, in the configured order."""
         if self.config.batch_scheduler == "sequential":
@@ -227,11 +134,14 @@ class Trainer:
         for i in order[torch.randperm(len(order))].tolist():
             yield next(iters[i])
 
-    def fit(self, model: nn.Module, dataloaders: Sequence[Any]) -> Trainer:
+    def fit(self, model: nn.Module, dataloaders: Sequence[Any], resume_from: str | Path | None = None) -> Trainer:
         """Train ``model`` on the "train" loaders, validating on the "valid" ones.
 
         With ``checkpoint_metric`` set, the parameters with the best value seen at a
-        validation are restored at the end (kept in memory, not on disk).
+        validation are restored at the end, and on any exit (Ctrl-C included). With
+        ``checkpoint_dir`` set, ``best.pt`` and ``last.pt`` are written there atomically,
+        with the optimizer, scheduler, random generators and epoch; with ``log_dir`` set, every
+        epoch's figures are logged there.
 
         Parameters
         ----------
@@ -239,6 +149,10 @@ class Trainer:
             A module with ``training_loss`` (and ``score`` if validating).
         dataloaders
             ``DictDataLoader``s; their ``dataset.split`` says what each is for.
+        resume_from
+            A ``last.pt`` written by an earlier run with the same settings: training continues
+            after its epoch, up to ``n_epochs``, and ends with the parameters an uninterrupted
+            run would have, bit for bit.
 
         Returns
         -------
@@ -255,32 +169,77 @@ class Trainer:
             if callable(getattr(model, "check_data", None)):
                 model.check_data(dl)
         c = self.config
-        if c.seed is not None:
-            set_seed(c.seed)
         n_batches = sum(len(dl) for dl in train)
         if n_batches == 0:
             raise ValueError("The training loaders have no batches; give them data points.")
         # Neither is kept on self: the optimizer's state is twice the model's size.
-        optimizer = self._optimizer(model)
-        scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: self._lr_factor(step, n_batches))
-        params = [p for p in model.parameters() if p.requires_grad]
+        optimizer = make_optimizer(model, c)
+        scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: lr_factor(c, step, n_batches))
         self.history_: list[dict[str, Any]] = []
         self.best_metric_, self.best_epoch_ = None, None
         self._best_state = None
+        start = 0
+        if resume_from is not None:
+            start = self._resume(resume_from, model, optimizer, scheduler)
+        elif c.seed is not None:
+            set_seed(c.seed)
+        log = TrainingLog(c.log_dir, c.log_writer) if c.log_dir is not None else None
         try:
-            for epoch in range(c.n_epochs):
-                self.history_.append(self._epoch(model, epoch, train, valid, optimizer, scheduler, params, n_batches))
+            for epoch in range(start, c.n_epochs):
+                row = self._epoch(model, epoch, train, valid, optimizer, scheduler, n_batches)
+                self.history_.append(row)
+                if log is not None:
+                    log.write(row)
+                last = epoch + 1 == c.n_epochs
+                if c.checkpoint_dir is not None and ((epoch + 1) % c.checkpoint_every == 0 or last):
+                    self._write("last.pt", model.state_dict(), optimizer, scheduler, epoch)
         finally:
             # On any exit, Ctrl-C included: the best epoch's parameters, in eval mode.
+            if log is not None:
+                log.close()
             if self._best_state is not None:
                 model.load_state_dict(self._best_state)
             self._best_state = None
             model.eval()
         return self
 
-    def _epoch(self, model, epoch, train, valid, optimizer, scheduler, params, n_batches) -> dict:
+    def _write(self, name: str, model_state: dict, optimizer: Any, scheduler: Any, epoch: int) -> None:
+        """Write a checkpoint: the model, the trainer's state and the generators, atomically."""
+        state = {
+            "model": model_state,
+            "optimizer": optimizer.state_dict(),
+            "scheduler": scheduler.state_dict(),
+            "rng": rng_state(),
+            "epoch": epoch,
+            "history": self.history_,
+            "best_metric": self.best_metric_,
+            "best_epoch": self.best_epoch_,
+        }
+        save_state(state, Path(self.config.checkpoint_dir) / name)
+
+    def _resume(self, path: str | Path, model: nn.Module, optimizer: Any, scheduler: Any) -> int:
+        """Load ``last.pt`` into the model and the trainer's state; return the next epoch."""
+        state = read_checkpoint(path)
+        if not (isinstance(state, dict) and {"model", "optimizer", "rng", "epoch"} <= set(state)):
+            raise ValueError(
+                f"{path} is not a trainer checkpoint (model.save writes parameters only); resume "
+                "from the last.pt that a Trainer with checkpoint_dir wrote."
+            )
+        model.load_state_dict(load_state(path, like=model.state_dict()))
+        optimizer.load_state_dict(state["optimizer"])
+        scheduler.load_state_dict(state["scheduler"])
+        set_rng_state(state["rng"])
+        self.history_ = list(state["history"])
+        self.best_metric_, self.best_epoch_ = state["best_metric"], state["best_epoch"]
+        best = Path(path).with_name("best.pt")
+        if self.best_epoch_ is not None and best.is_file():
+            self._best_state = load_state(best, like=model.state_dict())
+        return int(state["epoch"]) + 1
+
+    def _epoch(self, model, epoch, train, valid, optimizer, scheduler, n_batches) -> dict:
         """Train one epoch, validate if due, keep the best parameters; return the history row."""
         c = self.config
+        params = [p for p in model.parameters() if p.requires_grad]
         model.train()
         total, count = 0.0, 0
         lr = optimizer.param_groups[0]["lr"]
@@ -305,13 +264,18 @@ class Trainer:
         if (epoch + 1) % c.valid_every == 0:
             if valid:
                 row.update(model.score(valid))
+                if c.log_slices and callable(getattr(model, "score_slices", None)):
+                    row.update(slice_metrics(model, valid))
             if c.checkpoint_metric is not None:
-                self._best_state = self._checkpoint(model, row, self._best_state)
+                improved = self._checkpoint(model, row, self._best_state)
+                if improved is not self._best_state and c.checkpoint_dir is not None:
+                    self._write("best.pt", improved, optimizer, scheduler, epoch)
+                self._best_state = improved
         return row
 
     def _checkpoint(self, model: nn.Module, metrics: dict[str, Any], best_state: Any) -> Any:
         """Keep a copy of the parameters if ``checkpoint_metric`` improved."""
-        name, mode = self._metric_mode()
+        name, mode = metric_mode(self.config.checkpoint_metric)
         if name not in metrics:
             raise ValueError(
                 f"checkpoint_metric {name!r} is not among the metrics of epoch "
@@ -327,3 +291,14 @@ class Trainer:
             return best_state
         self.best_metric_, self.best_epoch_ = value, metrics["epoch"]
         return {k: v.detach().clone() for k, v in model.state_dict().items()}
+
+
+def slice_metrics(model: nn.Module, loaders: list) -> dict[str, float]:
+    """Every slice's scores by the model's final predictions, keyed ``slice:<name>/dataset/split/metric``."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # small and empty slices are expected, every epoch
+        frame = model.score_slices(loaders, as_dataframe=True, min_support=0)
+    frame = frame[~frame["slice"].isin(["overall", "base"])]
+    return {
+        f"slice:{r.slice}/{r.dataset}/{r.split}/{r.metric}": float(r.score) for r in frame.itertuples()
+    }

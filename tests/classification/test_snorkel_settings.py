@@ -49,14 +49,14 @@ def test_snorkel_style_checkpointing_trains_and_keeps_the_best():
     assert trainer.best_metric_ == best
 
 
-def test_logging_and_checkpoint_dir_say_what_happens_instead():
-    with pytest.warns(UserWarning, match=r"logging=True: this trainer records every epoch's .* in trainer.history_; it writes no log files"):
-        Trainer(logging=True, log_writer="json", log_writer_config={"log_dir": "logs"})
-    with pytest.warns(UserWarning, match=r"checkpoint_dir is not written to: the best parameters are kept in memory"):
-        Trainer(checkpointing=True, checkpointer_config={"checkpoint_dir": "ckpt"})
+def test_logging_and_checkpoint_dir_map_onto_the_flat_fields(tmp_path):
+    trainer = Trainer(logging=True, log_writer="json", log_writer_config={"log_dir": str(tmp_path), "run_name": "run1"},
+                      checkpointing=True, checkpointer_config={"checkpoint_dir": str(tmp_path / "ckpt")})
+    c = trainer.config
+    assert (c.log_dir, c.log_writer, c.checkpoint_dir) == (f"{tmp_path}/run1", "json", str(tmp_path / "ckpt"))
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        Trainer(logging=False, log_writer="tensorboard")  # Snorkel's defaults: silent
+        assert Trainer(logging=False, log_writer="tensorboard").config.log_dir is None  # Snorkel's defaults
 
 
 @pytest.mark.parametrize(
