@@ -192,3 +192,39 @@ def _attention_slips(out: dict, temperature: float) -> list[tuple[str, torch.Ten
          "the probability of spam, as in Snorkel.",
          torch.softmax(p_in * torch.softmax(pred, -1).amax(-1) / temperature, dim=1)),
     ]
+
+
+def check_best_slice_epoch(epoch: object, f1: object, log_path: str, slice_name: str = "short_comment") -> Feedback:
+    """Exercise 3c: the first epoch with the slice's best validation F1, read from the log file."""
+    import math
+
+    import pandas as pd
+
+    title = "3c"
+    expected_epoch, expected_f1 = solution.best_slice_epoch(log_path, slice_name)
+    log = pd.read_json(log_path, lines=True).set_index("epoch")
+    column = next(c for c in log.columns if c.startswith(f"slice:{slice_name}/") and c.endswith("/valid/f1"))
+    if isinstance(epoch, bool) or not isinstance(epoch, int | np.integer):
+        return Feedback(title, False, f"Expected the epoch as an int, got {type(epoch).__name__} {epoch!r}. "
+                        f"Read the column {column!r} of the log.")
+    if epoch not in log.index:
+        return Feedback(title, False, f"Epoch {epoch} is not in the log, which has epochs {log.index.min()} to "
+                        f"{log.index.max()}.")
+    if epoch != expected_epoch:
+        overall_best = int(log["task/SnorkelDataset/valid/f1"].idxmax())
+        if epoch == overall_best and overall_best != expected_epoch:
+            hint = "That is the best epoch of the *overall* F1; read the slice's own column."
+        elif log.at[epoch, column] == expected_f1:
+            hint = "It ties with the best, but an earlier epoch reached it first."
+        else:
+            hint = f"At epoch {epoch} the slice's F1 is {log.at[epoch, column]:.3f}; a higher value occurs."
+        return Feedback(title, False, f"Not epoch {epoch}. {hint} Column: {column!r}.")
+    try:
+        value = float(f1)
+    except (TypeError, ValueError):
+        return Feedback(title, False, f"Epoch {epoch} is right. Expected the F1 as a number, got {f1!r}.")
+    if not math.isclose(value, expected_f1, abs_tol=1e-9):
+        return Feedback(title, False, f"Epoch {epoch} is right, but its F1 is not {value!r}: read the same "
+                        f"row of {column!r}.")
+    return Feedback(title, True, f"Epoch {epoch}: {slice_name}'s validation F1 peaked at {value:.3f}. "
+                    "Compare it with the overall curve: the slice's best epoch need not be the model's.")

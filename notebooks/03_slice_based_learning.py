@@ -43,6 +43,7 @@
 # Setup: imports and a seed, nothing else.
 # %matplotlib inline
 
+import tempfile
 import warnings
 
 import matplotlib.pyplot as plt
@@ -245,16 +246,49 @@ print({name: int((Y_dict[f"task_slice:{name}_pred"] != -1).sum()) for name in ("
 # the master head's cross-entropy and every indicator's and predictor's. Loaders are sorted by
 # their split: it trains on "train" and scores "valid" after every epoch, which gives us training
 # curves. `seed` fixes the batch order, so a run can be repeated exactly on one machine.
+#
+# Two settings put the run on disk. `log_dir` writes one line per epoch to `log.jsonl`: the loss,
+# the learning rate, every validation metric, and every *slice's* validation metrics by the final
+# predictions. `checkpoint_dir` writes `last.pt` after every epoch, with the optimizer and random
+# generators, so that `fit(..., resume_from=".../last.pt")` continues an interrupted run and ends
+# exactly where the uninterrupted one would have. (With `checkpoint_metric` set it also keeps
+# `best.pt`; we keep the last epoch here, so that the rest of the lesson scores that model.)
 
 # %%
+run_dir = tempfile.TemporaryDirectory(prefix="lesson03-")  # the log and checkpoints of this run
 config = TrainerConfig(n_epochs=10, lr=3e-3, seed=SEEDS[0])
-slice_trainer = Trainer(config).fit(slice_model, [train_dl_slice, valid_dl_slice])
+on_disk = dict(log_dir=f"{run_dir.name}/logs", checkpoint_dir=f"{run_dir.name}/checkpoints")
+slice_trainer = Trainer(config, **on_disk).fit(slice_model, [train_dl_slice, valid_dl_slice])
 history = pd.DataFrame(slice_trainer.history_).set_index("epoch")
 history[["model/all/train/loss", "task/SnorkelDataset/valid/f1"]].round(3).T
 
 # %% [markdown]
 # The training loss falls every epoch. The validation F1 jumps to 0.925 after one epoch and
 # settles at 0.904; section 7 draws these curves next to the plain model's.
+#
+# The log reads back with pandas. Watching each slice while training is what the workflow asks
+# for: an average that improves can hide a slice that gets worse.
+
+# %%
+log = pd.read_json(f"{run_dir.name}/logs/log.jsonl", lines=True).set_index("epoch")
+slice_f1 = log.filter(regex=r"^slice:.*/valid/f1$").rename(columns=lambda c: c.split("/")[0][6:])
+ax = slice_f1.plot(marker="o", figsize=(7, 3.2), title="Validation F1 per slice, by epoch")
+log["task/SnorkelDataset/valid/f1"].plot(ax=ax, color="black", linestyle="--", label="overall")
+ax.set(xlabel="epoch", ylabel="F1")
+ax.legend(loc="center left", bbox_to_anchor=(1.02, 0.5));
+
+# %% [markdown]
+# Each slice's curve rests on its few validation comments, so it jumps where the overall one
+# drifts. The checkpoint holds the model we trained: loaded into a fresh model of the same shape, it
+# predicts exactly as `slice_model` does.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+twin = SliceAwareClassifier(make_backbone(SEEDS[0]), head_dim=HIDDEN, slice_names=slice_names)
+twin.load(f"{run_dir.name}/checkpoints/last.pt")
+same = np.array_equal(twin.predict(test_dl_slice)["probs"]["task"],
+                      slice_model.predict(test_dl_slice)["probs"]["task"])
+print("checkpoint predicts as the trained model:", same)
 #
 # ## 6. Score every slice with the master head
 #
@@ -266,7 +300,10 @@ history[["model/all/train/loss", "task/SnorkelDataset/valid/f1"]].round(3).T
 # lesson 02, so `ci=0.95` would add intervals, and slices under 30 comments get the same warning.
 
 # %%
-slice_scores = slice_model.score_slices([test_dl_slice], as_dataframe=True)
+with warnings.catch_warnings(record=True, action="always") as caught:
+    slice_scores = slice_model.score_slices([test_dl_slice], as_dataframe=True)
+for warning in caught:
+    print(f"{warning.category.__name__}: {warning.message}")
 slice_scores
 
 # %% [markdown]
@@ -282,6 +319,7 @@ slice_scores
 # the very same loader, batch for batch, and `score_slices` scores it on the same test slices.
 
 # %%
+warnings.simplefilter("ignore", SmallSliceWarning)  # read above: these slices are small
 plain_model = PlainClassifier(make_backbone(SEEDS[0]), head_dim=HIDDEN, scorer=Scorer(metrics=["f1"]))
 plain_trainer = Trainer(config).fit(plain_model, [train_dl_slice, valid_dl_slice])
 plain_scores = plain_model.score_slices([test_dl_slice], as_dataframe=True)
@@ -499,6 +537,9 @@ assert near_uniform.mean() > 0.8, near_uniform.mean()
 #   122.8 million, which is why this lesson uses a 32-unit backbone that trains in seconds.
 # - `Trainer(config).fit(model, loaders)` trains on "train" loaders and validates on "valid" ones;
 #   `score_slices` scores the master head on every slice and reports `n`.
+# - `log_dir` logs every epoch's figures, each slice's included, to read back with pandas (or
+#   TensorBoard with `log_writer="tensorboard"`); `checkpoint_dir` writes checkpoints that
+#   `model.load` reads and `fit(..., resume_from=...)` continues from.
 # - Compare with the same backbone, from the same initial weights, trained plainly, over several
 #   seeds. On the spam slices the slice-aware model is no better: every difference is a comment or
 #   two, and one seed alone would have suggested a gain that five seeds do not confirm.
@@ -539,3 +580,14 @@ my_weights = torch.full((len(out["ind"]), 6), 1 / 6)  # (batch, slices): replace
 my_top_expert = "base"
 
 lesson03.check_attention(my_weights, my_top_expert, slice_model, X_dict)
+
+# %% [markdown]
+# **3c. Read the training log.** From the log of section 5 (`log`, or the file
+# `f"{run_dir.name}/logs/log.jsonl"`), find the first epoch at which the `short_comment` slice's
+# validation F1 was highest, and that F1. The check reads the same file.
+
+# %%
+my_epoch = None  # an int
+my_f1 = None  # a number
+
+lesson03.check_best_slice_epoch(my_epoch, my_f1, f"{run_dir.name}/logs/log.jsonl", "short_comment")

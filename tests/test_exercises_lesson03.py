@@ -215,3 +215,43 @@ def test_a_name_that_is_no_slice_is_rejected(model_and_batch):
     feedback = _check_attention(model_and_batch, out["attention"], "short_comment")
     assert not feedback
     assert "'short_comment' is not one of the model's slices ['a', 'b', 'c', 'base']" in feedback.message
+
+
+# 3c -------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def training_log(tmp_path):
+    import pandas as pd
+
+    rows = [
+        {"epoch": 0, "task/SnorkelDataset/valid/f1": 0.80, "slice:short_comment/SnorkelDataset/valid/f1": 0.50},
+        {"epoch": 1, "task/SnorkelDataset/valid/f1": 0.90, "slice:short_comment/SnorkelDataset/valid/f1": 0.70},
+        {"epoch": 2, "task/SnorkelDataset/valid/f1": 0.85, "slice:short_comment/SnorkelDataset/valid/f1": 0.75},
+        {"epoch": 3, "task/SnorkelDataset/valid/f1": 0.86, "slice:short_comment/SnorkelDataset/valid/f1": 0.75},
+    ]
+    path = tmp_path / "log.jsonl"
+    pd.DataFrame(rows).to_json(path, orient="records", lines=True)
+    return str(path)
+
+
+def test_best_slice_epoch_solution_passes(training_log):
+    epoch, f1 = solution.best_slice_epoch(training_log, "short_comment")
+    assert (epoch, f1) == (2, 0.75)
+    assert lesson03.check_best_slice_epoch(epoch, f1, training_log)
+
+
+@pytest.mark.parametrize(
+    "epoch, f1, hint",
+    [
+        (1, 0.90, r"That is the best epoch of the \*overall\* F1; read the slice's own column"),
+        (3, 0.75, r"It ties with the best, but an earlier epoch reached it first"),
+        (0, 0.5, r"At epoch 0 the slice's F1 is 0\.500; a higher value occurs"),
+        (2, 0.7, r"Epoch 2 is right, but its F1 is not 0\.7"),
+        (None, None, r"Expected the epoch as an int, got NoneType None"),
+        (9, 0.1, r"Epoch 9 is not in the log, which has epochs 0 to 3"),
+    ],
+)
+def test_best_slice_epoch_slips_are_named(training_log, epoch, f1, hint):
+    feedback = lesson03.check_best_slice_epoch(epoch, f1, training_log)
+    assert not feedback and re.search(hint, str(feedback)), str(feedback)

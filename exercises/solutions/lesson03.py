@@ -22,3 +22,14 @@ def attention_weights(out: dict, temperature: float = 1.0) -> torch.Tensor:
 def top_expert(weights: torch.Tensor, slice_names: list[str], row: int = 0) -> str:
     """The slice whose expert gets the largest weight for one data point."""
     return slice_names[int(weights[row].argmax())]
+
+
+# 3c
+def best_slice_epoch(log_path: str, slice_name: str, split: str = "valid") -> tuple[int, float]:
+    """The first epoch with the slice's highest F1 in the training log, and that F1."""
+    import pandas as pd
+
+    log = pd.read_json(log_path, lines=True)
+    column = next(c for c in log.columns if c.startswith(f"slice:{slice_name}/") and c.endswith(f"/{split}/f1"))
+    best = int(log[column].idxmax())  # idxmax returns the first of tied maxima
+    return int(log.loc[best, "epoch"]), float(log.loc[best, column])

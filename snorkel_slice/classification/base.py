@@ -278,9 +278,13 @@ class ClassifierBase(nn.Module):
             labels = self._labels(golds, self.task_name).numpy()
             probs = F.softmax(outs[self.task_name], dim=1).numpy()
             S = slices_from_labels(golds, self.task_name)
-            table = scorer.score_slices(S, labels, probs.argmax(axis=1), probs, as_dataframe=True, ci=ci,
-                                        ci_method=ci_method, n_bootstrap=n_bootstrap,
-                                        random_state=random_state)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                table = scorer.score_slices(S, labels, probs.argmax(axis=1), probs, as_dataframe=True,
+                                            ci=ci, ci_method=ci_method, n_bootstrap=n_bootstrap,
+                                            random_state=random_state)
+            for w in caught:  # re-issued so that they point at the caller's line, not this one
+                warnings.warn(w.message, w.category, stacklevel=2)
             if pred_label(self.task_name, BASE_SLICE) in golds:  # Snorkel also scores "base"
                 table = pd.concat([table, table.iloc[[0]].rename(index={"overall": BASE_SLICE})])
             frames.append(_long(table, self.task_name, dl.dataset, ci is not None))

@@ -295,7 +295,9 @@ class Trainer:
 
 def slice_metrics(model: nn.Module, loaders: list) -> dict[str, float]:
     """Every slice's scores by the model's final predictions, keyed ``slice:<name>/dataset/split/metric``."""
-    with warnings.catch_warnings():
+    # Iterating a DataLoader draws from torch's generator, even unshuffled: fork it, so that
+    # logging slices leaves training exactly as it would be without.
+    with warnings.catch_warnings(), torch.random.fork_rng(devices=[]):
         warnings.simplefilter("ignore")  # small and empty slices are expected, every epoch
         frame = model.score_slices(loaders, as_dataframe=True, min_support=0)
     frame = frame[~frame["slice"].isin(["overall", "base"])]

@@ -131,3 +131,12 @@ def test_a_plain_model_logs_without_slices(tmp_path):
     log = pd.read_json(tmp_path / "log.jsonl", lines=True)
     assert len(log) == 2 and not any(c.startswith("slice:") for c in log.columns)
     assert np.isfinite(log["task/SnorkelDataset/valid/f1"]).all()
+
+
+def test_logging_slices_leaves_training_unchanged(tmp_path):
+    runs = []
+    for log_slices in (True, False):
+        model, loaders = model_and_loaders(dropout=0.2)
+        Trainer(n_epochs=3, lr=0.05, seed=3, progress_bar=False, log_slices=log_slices).fit(model, loaders)
+        runs.append(model.state_dict())
+    assert all(torch.equal(runs[0][k], runs[1][k]) for k in runs[0])
