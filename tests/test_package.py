@@ -83,6 +83,7 @@ def test_writing_applying_and_scoring_sfs_never_imports_torch(tmp_path):
         "from snorkel_slice.preprocess import preprocessor\n"
         "import snorkel_slice\n"
         "assert 'torch' not in sys.modules, 'torch was imported'\n"
+        "assert 'spacy' not in sys.modules, 'spacy was imported'\n"
         "snorkel_slice.SliceAwareClassifier  # a lazy name loads it on use\n"
         "assert 'torch' in sys.modules\n"
     )

@@ -2,5 +2,6 @@
 
 from snorkel_slice.preprocess.core import BasePreprocessor, LambdaPreprocessor, preprocessor
 from snorkel_slice.preprocess.fields import Preprocessor
+from snorkel_slice.preprocess.nlp import SpacyPreprocessor
 
-__all__ = ["BasePreprocessor", "LambdaPreprocessor", "Preprocessor", "preprocessor"]
+__all__ = ["BasePreprocessor", "LambdaPreprocessor", "Preprocessor", "SpacyPreprocessor", "preprocessor"]
