@@ -15,6 +15,7 @@ from snorkel_slice.slicing.apply import (
 )
 from snorkel_slice.slicing.dask_apply import DaskSFApplier
 from snorkel_slice.slicing.matrix import RESERVED_NAMES, read_slice_matrix
+from snorkel_slice.slicing.nlp import NLPSlicingFunction, nlp_slicing_function
 from snorkel_slice.slicing.sf import SlicingFunction, slicing_function
 
 _LAZY = {
@@ -32,6 +33,8 @@ __getattr__ = lazy_getattr(__name__, _LAZY)
 
 __all__ = [
     "ApplierMetadata",
+    "NLPSlicingFunction",
+    "nlp_slicing_function",
     "DaskSFApplier",
     "PandasParallelSFApplier",
     "PandasSFApplier",
