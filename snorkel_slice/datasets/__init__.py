@@ -10,6 +10,7 @@ from snorkel_slice.datasets.spam import (
     load_spam_dataset,
     make_spam_sfs,
 )
+from snorkel_slice.datasets.spam_pipeline import build_spam_pipeline, spam_pipeline_path
 from snorkel_slice.datasets.synthetic import circle_slices, make_circle_data
 from snorkel_slice.datasets.tutorial import create_dict_dataloader, get_pytorch_mlp
 
@@ -17,6 +18,7 @@ __all__ = [
     "SPAM_FILES",
     "SPAM_SF_NAMES",
     "SPAM_URL",
+    "build_spam_pipeline",
     "circle_slices",
     "create_dict_dataloader",
     "default_data_dir",
@@ -26,4 +28,5 @@ __all__ = [
     "load_spam_dataset",
     "make_circle_data",
     "make_spam_sfs",
+    "spam_pipeline_path",
 ]
