@@ -21,8 +21,13 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 ORIGINAL_ENV = dict(os.environ)  # for the test-suite case: the suite runs as a user would run it
-# tests/spam_sfs.py holds the seed's five SFs, buildable with either library.
-sys.path.insert(0, str(ROOT / "tests"))
+# tests/spam_sfs.py holds the seed's five SFs, buildable with either library; the lessons'
+# `utils` lives at the repository root, which is not installed (see utils.py). Child processes
+# (fresh-process cases) find both through PYTHONPATH.
+sys.path[:0] = [str(ROOT / "tests"), str(ROOT)]
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    [str(ROOT / "tests"), str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]
+)
 os.environ.setdefault("SNORKEL_SLICE_PROGRESS", "0")
 
 
