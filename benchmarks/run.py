@@ -6,6 +6,7 @@ Usage::
     python benchmarks/run.py --smoke --out X.json # a tiny version of every case, seconds
     python benchmarks/run.py --cases apply_cheap,score_slices
     python benchmarks/run.py --cases pool --out X.json  # our fork pool vs joblib
+    python benchmarks/run.py --cases spark --out X.json # Spark vs Dask vs pandas, start-up apart
 
 Every case runs both implementations on the same input, alternating, after a warm-up, several
 times; it checks that the outputs are identical (raising ``NotIdentical`` otherwise) before any
@@ -26,6 +27,7 @@ from typing import Any
 from cases_apply import apply_cheap, apply_textblob, dask_apply
 from cases_pool import pool
 from cases_scorer import score_slices
+from cases_spark import spark
 from cases_suite import suite
 from cases_train import train
 from common import ROOT, NotIdentical, load_avg, machine
@@ -38,6 +40,7 @@ CASES = {
     "dask_apply": dask_apply,
     "suite": suite,
     "pool": pool,
+    "spark": spark,
 }
 # Run only when named in --cases: not part of the default (or --smoke) run of every case.
 DEFAULT_OUT = ROOT / "benchmarks" / "results" / "latest.json"

@@ -1,8 +1,10 @@
-"""Checks for lesson 05's exercises (scaling out with Dask).
+"""Checks for lesson 05's exercises (scaling out with Dask and Spark).
 
 5a builds a Dask dataframe and checks its partitions, its row order and the ``S`` it gives; 5b
-checks rates computed from timings and a choice of tool per scenario. Expected answers come from
-``exercises.solutions.lesson05`` at check time, and every message says what is off and why.
+checks rates computed from timings and a choice of tool per scenario; 5c compares a Spark column
+expression with the Python SF it replaces, row by row. Expected answers come from
+``exercises.solutions.lesson05`` (5c: from the Python SF itself) at check time, and every message
+says what is off and why.
 
 Examples
 --------
@@ -24,9 +26,10 @@ import dask.dataframe as dd
 import numpy as np
 import pandas as pd
 
-from exercises.feedback import Feedback, check_close
+from exercises.feedback import Feedback, _snippet, check_close
 from exercises.solutions import lesson05 as solution
 from snorkel_slice import DaskSFApplier, PandasSFApplier
+from snorkel_slice.datasets import make_spam_sfs
 
 # 5a: the largest partition the exercise allows.
 MAX_ROWS = 500
@@ -43,6 +46,11 @@ SCENARIOS = {
 }
 TOOLS = ("pandas", "n_jobs", "dask")
 RATE_TOL = 1.0  # rows/s; rounding to whole rows per second is fine
+
+# 5c: the Python SF that the learner's Spark column expression must reproduce, and how many
+# differing rows the feedback quotes of each kind.
+EXPRESSION_SF = "regex_check_out"
+MAX_QUOTED = 3
 
 
 def check_partitions(
@@ -200,3 +208,84 @@ def _sizes(lengths: list[int]) -> str:
             lengths[-1]
         )
     return f"{min(lengths)} to {max(lengths)}"
+
+
+def check_column_expression(expr: object, sdf: object) -> Feedback:
+    """Exercise 5c: ``expr`` slices every row of the Spark DataFrame ``sdf`` exactly as the Python
+    SF ``regex_check_out`` does through ``SparkSFApplier``; the rows that differ are quoted."""
+    from pyspark.sql import Column, DataFrame
+    from pyspark.sql.types import BooleanType
+
+    from snorkel_slice.slicing import SparkSFApplier
+
+    if not isinstance(sdf, DataFrame):
+        return Feedback(
+            "5c", False,
+            f"expected the Spark DataFrame sdf_train, got {type(sdf).__name__}; make it with "
+            "spark.createDataFrame(df_train[['text']]).",
+        )
+    if not isinstance(expr, Column):
+        hint = " That is a pattern alone; test it on the column: F.col('text').rlike(pattern)." if (
+            isinstance(expr, str)) else ""
+        return Feedback(
+            "5c", False,
+            f"expected a Spark Column such as F.col('text').rlike(...), got "
+            f"{type(expr).__name__} {expr!r}.{hint}",
+        )
+    try:  # the learner's expression: report any failure to evaluate it as feedback
+        frame = sdf.select(expr.alias("got"))
+        kind = frame.schema["got"].dataType
+        got = [row.got for row in frame.collect()] if isinstance(kind, BooleanType) else None
+    except Exception as err:
+        first = str(err).strip().splitlines()[0] if str(err).strip() else ""
+        return Feedback("5c", False, f"Spark could not evaluate your expression: "
+                                     f"{type(err).__name__}: {first}")
+    if got is None:
+        return Feedback(
+            "5c", False,
+            f"your expression gives {kind.simpleString()} values; a slice needs true or false "
+            "per row, e.g. a comparison (F.length('text') < 20) or a match (F.col('text').rlike(...)).",
+        )
+    texts = [row.text for row in sdf.select("text").collect()]
+    nulls = [i for i, value in enumerate(got) if value is None]
+    if nulls:
+        return Feedback(
+            "5c", False,
+            f"your expression is null on {len(nulls)} of {len(got)} rows, e.g. row {nulls[0]}: "
+            f"{_snippet(texts[nulls[0]])!r}; an SF answers True or False there. Make those rows "
+            "false: F.coalesce(your_expression, F.lit(False)).",
+        )
+    sf = make_spam_sfs((EXPRESSION_SF,))
+    expected = SparkSFApplier(sf).apply(sdf)[EXPRESSION_SF] == 1
+    got = np.array(got, dtype=bool)
+    wrong_in = np.flatnonzero(got & ~expected)
+    wrong_out = np.flatnonzero(~got & expected)
+    if not len(wrong_in) and not len(wrong_out):
+        return Feedback(
+            "5c", True,
+            f"your expression slices all {len(got)} rows as the Python SF {EXPRESSION_SF} does "
+            f"({int(expected.sum())} in the slice), with no row leaving Spark's JVM.",
+        )
+    lines = [f"{len(wrong_in) + len(wrong_out)} of {len(got)} rows are sliced differently from "
+             f"the Python SF {EXPRESSION_SF} ({int(expected.sum())} in its slice, "
+             f"{int(got.sum())} in yours)."]
+    for label, rows in (("in your slice but not in the SF's", wrong_in),
+                        ("in the SF's slice but not in yours", wrong_out)):
+        if len(rows):
+            lines.append(f"{len(rows)} {label}, e.g.:")
+            lines += [f"    row {i}: {_snippet(texts[i])!r}" for i in rows[:MAX_QUOTED]]
+    if len(wrong_out) and _case_is_missing(expr, sdf, wrong_out):
+        lines.append(
+            "Hint: those rows match once the text is lower-cased. The Python SF ignores case "
+            "(flags=re.I); rlike has no flags argument: start the pattern with (?i), or lower the "
+            "text first with F.lower(F.col('text'))."
+        )
+    return Feedback("5c", False, "\n".join(lines))
+
+
+def _case_is_missing(expr: object, sdf: object, missing: np.ndarray) -> bool:
+    # Would the learner's expression take in the rows it misses if the text were lower-cased?
+    from pyspark.sql import functions as F
+
+    lowered = sdf.withColumn("text", F.lower(F.col("text"))).select(expr.alias("got")).collect()
+    return all(lowered[i].got for i in missing)

@@ -14,22 +14,25 @@
 # ---
 
 # %% [markdown]
-# # 05. Scaling out with Dask
+# # 05. Scaling out with Dask and Spark
 #
-# **Goal:** tell when `PandasSFApplier` is enough, when `n_jobs` helps, and when to move to Dask,
-# and apply the same SFs to a Dask dataframe with an identical slice matrix `S`.
+# **Goal:** tell when `PandasSFApplier` is enough, when `n_jobs` helps, and when to move to Dask or
+# Spark, and apply the same SFs there with an identical slice matrix `S`.
 #
-# *Time: about 15 minutes. Assumes: [01. Writing slicing functions](01_writing_slicing_functions.ipynb)
-# (SFs, the slice matrix `S`, memoized preprocessors). Next: this is the last lesson; take the
-# SFs of lesson 01 and the monitoring of [02. Monitoring slices](02_monitoring_slices.ipynb) to
-# your own data, with the applier this lesson helps you choose.*
+# *Time: about 25 minutes. Assumes: [01. Writing slicing functions](01_writing_slicing_functions.ipynb)
+# (SFs, the slice matrix `S`, memoized preprocessors). Next: [06. Slicing functions with
+# NLP](06_slicing_functions_with_nlp.ipynb), or take the SFs of lesson 01 and the monitoring of
+# [02. Monitoring slices](02_monitoring_slices.ipynb) to your own data, with the applier this
+# lesson helps you choose.*
 #
 # In this lesson you will:
 # 1. measure how fast `PandasSFApplier` runs on your machine and how much memory the frame takes;
 # 2. spread an expensive SF over your cores with `n_jobs`, and see what that does to a memoized
 #    preprocessor's cache;
 # 3. apply the same SFs to a Dask dataframe on a local two-worker cluster, check that `S` is
-#    identical, and compare the three speeds in a plot.
+#    identical, and compare the three speeds in a plot;
+# 4. do the same on a local Spark session, measure what Spark costs before the first row, and see
+#    why a column expression beats a Python SF in every engine.
 #
 # The lessons so far sliced at most a couple of thousand comments. Monitoring in production slices
 # every comment
@@ -38,15 +41,20 @@
 #
 # 1. **pandas, one process**: the frame fits in memory and applying the SFs is fast enough.
 # 2. **pandas with `n_jobs`**: the frame fits, but the SFs are expensive and you have idle cores.
-# 3. **Dask**: the data does not fit in one machine's memory, already lives on many machines, or
-#    needs more cores than one machine has.
+# 3. **Dask** or **Spark**: the data does not fit in one machine's memory, already lives on many
+#    machines, or needs more cores than one machine has. Which of the two is mostly decided by
+#    where your data already lives.
 
 # %%
 # Setup: imports and a seed, nothing else.
 # %matplotlib inline
+import contextlib
 import logging
+import os
+import sys
 import tempfile
 import time
+import warnings
 from pathlib import Path
 
 import dask
@@ -55,6 +63,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from dask.distributed import Client, LocalCluster
+from pyspark.sql import SparkSession
+from pyspark.sql import functions as F
 from textblob import TextBlob
 
 from exercises import lesson05
@@ -64,6 +74,7 @@ from snorkel_slice import (
     preprocessor,
     slicing_function,
 )
+from snorkel_slice.slicing import SparkSFApplier
 from utils import SPAM_SF_NAMES, load_spam_dataset, make_spam_sfs
 
 SEED = 123
@@ -376,7 +387,218 @@ fig.tight_layout()
 # - **What Dask buys is not speed on one laptop.** It is the ability to run the same SFs on data
 #   that no single machine could hold, on as many machines as you connect. On two local cores it
 #   is at best as fast as `n_jobs=2`.
+
+# %% [markdown]
+# ## 6. Spark: when the data already lives there
 #
+# Many teams keep their data in Spark: tables of Parquet files on a data lake, read by Spark jobs on
+# Databricks, EMR or a Hadoop cluster. When the comments live there, send the SFs to them.
+# `SparkSFApplier(sfs).apply(sdf)` does for a Spark DataFrame what `DaskSFApplier` does for a Dask
+# one: each partition is processed where it lives, and only the 0/1 codes come back.
+#
+# One difference matters for SFs. Spark's engine runs in a Java virtual machine (the *JVM*), while
+# your SFs are Python, so Spark starts separate Python *worker* processes beside it. Every row
+# crosses from the JVM into a Python worker, and its codes cross back.
+#
+# A local session runs the whole of Spark on this machine: `master("local[2]")` means one JVM with
+# two worker threads, as many as the two Dask workers. The other settings keep it on this machine
+# (the loopback address `127.0.0.1`, no web UI) and keep Spark's progress bars out of the notebook.
+# `PYSPARK_PYTHON` names the Python that Spark's workers run. Its default is whichever `python3`
+# comes first on the `PATH`, which need not be the Python that has `snorkel_slice`, so set it to
+# this notebook's own.
+#
+# One more detail: the JVM writes its own notices (log settings, a Java warning) straight to the
+# terminal, and Jupyter would show them in the cell. `logs_to_file` starts it with that output going
+# to a log file instead, `lesson05-spark.log` in your temporary folder. The helper is used again in
+# exercise 5c.
+
+# %%
+SPARK_LOG = Path(tempfile.gettempdir()) / "lesson05-spark.log"
+
+
+@contextlib.contextmanager
+def logs_to_file(path):
+    """Send what this process and the programs it starts write to the terminal to a file."""
+    saved = {fd: os.dup(fd) for fd in (1, 2)}  # stdout and stderr, as file descriptors
+    with open(path, "ab") as log:
+        for fd in saved:
+            os.dup2(log.fileno(), fd)
+    try:
+        yield
+    finally:
+        for fd, original in saved.items():
+            os.dup2(original, fd)
+            os.close(original)
+
+
+def start_local_spark():
+    """A Spark session on this machine: one JVM, 2 worker threads, loopback only, no web UI."""
+    os.environ["PYSPARK_PYTHON"] = sys.executable  # Spark's Python workers run this Python
+    os.environ["SPARK_LOCAL_IP"] = "127.0.0.1"
+    # PySpark 4.3 warns about any pandas >= 3; what this lesson uses works with pandas 3.
+    warnings.filterwarnings("ignore", "PySpark does not yet fully support pandas", FutureWarning)
+    builder = (
+        SparkSession.builder.master("local[2]")
+        .appName("lesson05")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+    )
+    with logs_to_file(SPARK_LOG):  # the JVM keeps this output for its whole life
+        spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
+
+
+start = time.perf_counter()
+spark = start_local_spark()
+seconds_spark_start = time.perf_counter() - start
+print(f"Spark {spark.version} started in {seconds_spark_start:.1f} s")
+
+# %% [markdown]
+# That wait is mostly the JVM starting, and you pay it once per session. In real use you
+# would read the comments where they live, for example `spark.read.parquet("s3://bucket/comments/")`.
+# Here `spark.createDataFrame` copies `df_big` into Spark and splits it into partitions (here one
+# per worker thread). `cache()` keeps the rows in the JVM's memory, so that the timings below
+# measure the SFs, not the copy.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+sdf = spark.createDataFrame(df_big[["text"]]).cache()
+print(f"{sdf.count():,} rows in {sdf.rdd.getNumPartitions()} partitions")
+
+# %% [markdown]
+# Now the same four SFs. The first apply also starts the Python workers, which import
+# `snorkel_slice` and unpickle the SFs, so time it twice and keep the second, warm run:
+
+# %%
+for run in ("cold", "warm"):
+    start = time.perf_counter()
+    S_spark = SparkSFApplier(sfs).apply(sdf)
+    rate = N_ROWS / (time.perf_counter() - start)
+    print(f"Spark, 2 workers, {run}: {rate:,.0f} rows/s")
+
+# %% [markdown]
+# Row `i` of `S_spark` is row `i` of `sdf`, which holds `df_big`'s rows in order, so again the
+# matrices must be equal. (A Spark DataFrame keeps its row order until a shuffle, such as
+# `repartition`, `join` or `groupBy`; after one, carry a key column to line `S` up with the rows.)
+
+# %%
+assert S_spark.dtype == S_pandas.dtype, (S_spark.dtype, S_pandas.dtype)
+assert np.array_equal(S_spark, S_pandas), "Spark and pandas disagree"
+
+# %% [markdown]
+# ### When each engine pays
+#
+# Spark pays twice before the first row: once per session, to start the JVM, and once per job, to
+# plan it, schedule a task per partition, ship the SFs to the workers and collect the results.
+# pandas pays neither. Time both appliers on 1,000, 10,000 and 100,000 rows to see where the fixed
+# costs stop mattering:
+
+# %%
+sizes = [1_000, 10_000, 100_000]
+sweep = {"pandas": [], "Spark": []}  # engine -> seconds per size
+for n in sizes:
+    df_n = df_big.iloc[:n]
+    sdf_n = sdf if n == N_ROWS else spark.createDataFrame(df_n[["text"]]).cache()
+    sdf_n.count()  # fill the cache before timing
+    start = time.perf_counter()
+    S_n = PandasSFApplier(sfs).apply(df_n, progress_bar=False)
+    sweep["pandas"].append(time.perf_counter() - start)
+    start = time.perf_counter()
+    assert np.array_equal(SparkSFApplier(sfs).apply(sdf_n), S_n)
+    sweep["Spark"].append(time.perf_counter() - start)
+    if sdf_n is not sdf:
+        sdf_n.unpersist()
+pd.DataFrame(sweep, index=pd.Index(sizes, name="rows")).round(3)
+
+# %%
+fig, ax = plt.subplots(figsize=(5, 3.2))
+for engine, marker in [("pandas", "o"), ("Spark", "s")]:
+    ax.plot(sizes, sweep[engine], marker=marker, label=f"{engine}, one apply")
+ax.axhline(seconds_spark_start, color="grey", ls="--", label="Spark session start (once)")
+ax.set(xscale="log", yscale="log", xlabel="rows", ylabel="seconds",
+       title="4 cheap SFs: fixed costs against rows")
+ax.legend(fontsize=8)
+fig.tight_layout()
+
+# %% [markdown]
+# Read the Spark line from the left. At a thousand rows nearly all of its time is the job's fixed
+# cost, which pandas does not pay, so pandas is far ahead. The more rows, the more the work on the
+# rows themselves counts, and the gap narrows; on two local cores Spark cannot pull far ahead,
+# because the rows still have to cross into Python. On a real cluster the per-row work is shared by
+# many machines while the fixed costs stay about the same, and that is where Spark wins. The dashed
+# line is paid once per session: for a one-off job on data that fits in memory, it alone makes
+# pandas the better choice.
+#
+# ### Column expressions beat Python SFs in any engine
+#
+# A Python SF is called once per row, so every row must become a Python object (in Spark, after
+# crossing from the JVM). A *column expression* describes the work on a whole column at once, and the
+# engine runs it in compiled code: pandas hands it to Arrow's string kernels, Spark compiles it for
+# the JVM, and no row ever reaches Python. Take `keyword_please`, which tests
+# `any(word in x.text.lower() for word in ["please", "plz"])`. As expressions:
+
+# %%
+keyword_please = sfs[1]
+please_spark = F.lower(F.col("text")).rlike("please|plz")  # a regex: "please" or "plz"
+please_spark
+
+# %% [markdown]
+# `please_spark` is only a description: nothing has run yet. In pandas the same expression is
+# `df_big["text"].str.lower().str.contains("please|plz")`. Time each engine both ways on the
+# 100,000 rows, keeping the fastest of three runs (the first run of anything new in Spark also
+# loads code into the JVM), and check that every version slices exactly the same rows:
+
+# %%
+def best_of_three(apply):
+    """The fastest of three runs, in seconds (the first also warms up), and the last result."""
+    times = []
+    for _ in range(3):
+        start = time.perf_counter()
+        result = apply()
+        times.append(time.perf_counter() - start)
+    return min(times), result
+
+
+expression_seconds = {}  # (engine, how) -> seconds
+expression_seconds["pandas", "Python SF"], S_please = best_of_three(
+    lambda: PandasSFApplier([keyword_please]).apply(df_big, progress_bar=False))
+expression_seconds["pandas", "column expression"], in_pandas = best_of_three(
+    lambda: df_big["text"].str.lower().str.contains("please|plz").to_numpy())
+expression_seconds["Spark", "Python SF"], S_please_spark = best_of_three(
+    lambda: SparkSFApplier([keyword_please]).apply(sdf))
+expression_seconds["Spark", "column expression"], in_spark = best_of_three(
+    lambda: sdf.select(please_spark.alias("please")).toPandas()["please"].to_numpy())
+for version in (in_pandas, in_spark, S_please_spark.keyword_please):
+    assert np.array_equal(np.asarray(version, dtype=bool), S_please.keyword_please == 1)
+pd.Series(expression_seconds).unstack().round(3)
+
+# %% [markdown]
+# In both engines the expression wins, for the same reason: it takes the per-row Python work away.
+# In Spark most of what remains is the job's fixed cost, since no text leaves the JVM, only the
+# answers. How much an expression wins depends on it. When most of the work per row is the regular
+# expression itself, as in `short_link`'s `\w+\.ly`, the engine still has to do that work and the
+# gain is smaller; and an expression that builds a Python object per row, such as `str.split()` in
+# pandas, keeps the cost it was meant to remove. So write keyword, simple pattern, length and
+# comparison SFs as expressions once the data is large, time them, and keep Python SFs for what
+# needs Python, such as TextBlob's sentiment.
+#
+# Two cautions. An expression is a second copy of the SF, so check it against the Python SF on
+# real rows, as the asserts above do. And the engines' regular expressions are not Python's: Spark
+# uses Java's and pandas uses RE2 (through Arrow); they differ in details such as what `\w` matches
+# and how flags are written. Exercise 5c is about exactly that.
+#
+# Stop the session when you are done: it frees the JVM's memory and its worker processes.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+sdf.unpersist()
+spark.stop()
+print("active Spark session:", SparkSession.getActiveSession())
+
+# %% [markdown]
 # ## Summary
 #
 # - Stay with `PandasSFApplier` while the frame takes at most about a fifth of free memory and one
@@ -388,6 +610,13 @@ fig.tight_layout()
 #   `ddf`'s order. Open the cluster and the client in a `with` block so they close.
 # - On Dask every partition gets its own copy of the SFs: keep SFs pure, expect memoized caches to
 #   last one partition, and mind the row order `dd.from_pandas` gives.
+# - Where the data lives in Spark, `SparkSFApplier(sfs).apply(sdf)` gives the same `S`, row for
+#   row in the DataFrame's order. Point `PYSPARK_PYTHON` at a Python that has your packages, and
+#   stop the session when you are done.
+# - Spark pays a JVM start per session and a fixed cost per job, so on one machine pandas wins
+#   until the data outgrows it. In every engine a simple column expression (`str.contains`,
+#   `F.col("text").rlike(...)`) beats a Python SF, because no row becomes a Python object; check it
+#   against the Python SF before trusting it.
 #
 # ## Exercises
 #
@@ -428,3 +657,22 @@ rates = {"n_jobs=1": None, "n_jobs=2": None}  # rows per second
 choices = {"A": None, "B": None, "C": None, "D": None}  # "pandas", "n_jobs" or "dask"
 
 lesson05.check_scaling_plan(rates, choices)
+
+# %% [markdown]
+# **5c. A Spark expression for `regex_check_out`.** Lesson 01's `regex_check_out` is the Python
+# test `re.search(r"check.*out", x.text, flags=re.I)`. Write it as a Spark column expression
+# `check_out` that slices the training comments exactly as the Python SF does through
+# `SparkSFApplier`. `F.col("text").rlike(pattern)` is true where a Java regular expression matches
+# somewhere in the text. The check runs the Python SF (with `SparkSFApplier`) and your expression on
+# `sdf_train`, and names the rows where they differ. The cell starts a Spark session with section
+# 6's helper and stops it at the end.
+
+# %%
+spark = start_local_spark()
+sdf_train = spark.createDataFrame(df_train[["text"]])
+
+check_out = F.lit(False)  # your column expression
+
+feedback = lesson05.check_column_expression(check_out, sdf_train)
+spark.stop()
+feedback

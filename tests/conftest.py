@@ -5,6 +5,7 @@ The source is $YOUTUBE_SPAM_DIR (CI points it at the shared copy), else the repo
 """
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -43,3 +44,31 @@ def one_thread():
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(threads)
+
+
+@pytest.fixture(scope="session")
+def spark():
+    """One local Spark session for the whole run, so the JVM starts once; stopped at the end.
+
+    Two worker threads on the loopback interface, no UI and no network. Spark's Python workers run
+    this interpreter (PYSPARK_PYTHON), so they import the same snorkel_slice as the tests.
+    """
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("SPARK_LOCAL_IP", "127.0.0.1")
+        env.setenv("PYSPARK_PYTHON", sys.executable)
+        from pyspark.sql import SparkSession
+
+        session = (
+            SparkSession.builder.master("local[2]")
+            .appName("snorkel_slice-tests")
+            .config("spark.driver.host", "127.0.0.1")
+            .config("spark.driver.bindAddress", "127.0.0.1")
+            .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
+            .getOrCreate()
+        )
+        session.sparkContext.setLogLevel("ERROR")
+        try:
+            yield session
+        finally:
+            session.stop()

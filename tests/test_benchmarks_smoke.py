@@ -17,7 +17,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import run  # noqa: E402  (benchmarks/ is not a package: its scripts import each other by name)
 from common import NotIdentical, alternate  # noqa: E402
 
-CASES = {"apply_cheap", "apply_textblob", "score_slices", "train", "dask_apply", "suite", "pool"}
+CASES = {"apply_cheap", "apply_textblob", "score_slices", "train", "dask_apply", "suite", "pool",
+         "spark"}
 
 
 def test_smoke_run_covers_every_case_and_asserts_identity(tmp_path):

@@ -2,6 +2,7 @@
 with feedback that names what is wrong."""
 
 import dask.dataframe as dd
+import numpy as np
 import pytest
 from spam_sfs import CHEAP, build_sfs
 
@@ -166,3 +167,104 @@ def test_choose_tool_follows_the_ladder_at_its_edges(frame_gb, comments, expecte
     scenario = {"comments": comments, "frame_gb": frame_gb, "limit_minutes": 10}
     rates = {"n_jobs=1": 1_000.0, "n_jobs=2": 2_000.0}
     assert solution.choose_tool(scenario, rates, {"ram_gb": 16, "cores": 2}) == expected
+
+
+# 5c ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sdf_train(spark, df_train):
+    return spark.createDataFrame(df_train[["text"]])
+
+
+@pytest.fixture(scope="module")
+def n_check_out(df_train):
+    return int(df_train.text.str.contains("check.*out", case=False).sum())
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda F: solution.check_out_expression(),
+        lambda F: F.lower(F.col("text")).rlike("check.*out"),  # lower-casing also ignores case
+    ],
+    ids=["solution", "lower"],
+)
+def test_expressions_that_ignore_case_pass(make, sdf_train, df_train, n_check_out):
+    from pyspark.sql import functions as F
+
+    feedback = lesson05.check_column_expression(make(F), sdf_train)
+    assert feedback, feedback
+    assert repr(feedback) == (
+        f"[correct] Exercise 5c: your expression slices all {len(df_train)} rows as the Python SF "
+        f"regex_check_out does ({n_check_out} in the slice), with no row leaving Spark's JVM."
+    )
+
+
+def test_the_notebook_starting_point_is_told_which_rows_are_missing(sdf_train, n_check_out):
+    from pyspark.sql import functions as F
+
+    feedback = lesson05.check_column_expression(F.lit(False), sdf_train)
+    assert not feedback
+    assert f"{n_check_out} of 1586 rows are sliced differently" in feedback.message
+    assert f"({n_check_out} in its slice, 0 in yours)" in feedback.message
+    assert f"{n_check_out} in the SF's slice but not in yours, e.g.:\n    row " in feedback.message
+    assert "Hint" not in feedback.message  # lower-casing the text would not help F.lit(False)
+
+
+def test_a_case_sensitive_pattern_is_told_to_ignore_case(sdf_train, df_train):
+    # The plausible slip: the Python pattern pasted into rlike, without re.I's counterpart.
+    from pyspark.sql import functions as F
+
+    feedback = lesson05.check_column_expression(F.col("text").rlike("check.*out"), sdf_train)
+    assert not feedback
+    missing = df_train.text.str.contains("check.*out", case=False) & ~df_train.text.str.contains(
+        "check.*out")
+    first = int(np.flatnonzero(missing.to_numpy())[0])
+    assert f"{int(missing.sum())} in the SF's slice but not in yours, e.g.:" in feedback.message
+    assert f"    row {first}: {df_train.text.iloc[first][:40]!r}"[:-1] in feedback.message
+    assert "in your slice but not in the SF's" not in feedback.message
+    assert "start the pattern with (?i), or lower the text first" in feedback.message
+
+
+def test_a_literal_phrase_misses_the_rows_with_words_between(sdf_train):
+    from pyspark.sql import functions as F
+
+    feedback = lesson05.check_column_expression(F.lower("text").contains("check out"), sdf_train)
+    assert not feedback
+    assert "in the SF's slice but not in yours" in feedback.message
+    assert "'CHECK MY CHANNEL OUT PLEASE. I DO SINGING COVERS" in feedback.message
+    assert "Hint" not in feedback.message  # case is not what is missing
+
+
+@pytest.mark.parametrize(
+    "make, match",
+    [
+        (lambda F: "(?i)check.*out",
+         "expected a Spark Column such as F.col('text').rlike(...), got str '(?i)check.*out'. "
+         "That is a pattern alone; test it on the column: F.col('text').rlike(pattern)."),
+        (lambda F: F.length("text"),
+         "your expression gives int values; a slice needs true or false per row"),
+        (lambda F: F.col("txt").rlike("(?i)check.*out"),
+         "Spark could not evaluate your expression: AnalysisException: "
+         "[UNRESOLVED_COLUMN.WITH_SUGGESTION] A column, variable, or function parameter with name "
+         "`txt` cannot be resolved."),
+        (lambda F: F.when(F.col("text").rlike("(?i)check.*out"), True),
+         "your expression is null on"),
+    ],
+    ids=["pattern-only", "not-boolean", "unknown-column", "nulls"],
+)
+def test_expressions_of_the_wrong_kind_are_named(make, match, sdf_train):
+    from pyspark.sql import functions as F
+
+    feedback = lesson05.check_column_expression(make(F), sdf_train)
+    assert not feedback
+    assert match in feedback.message
+
+
+def test_a_pandas_frame_is_not_a_spark_frame(spark, df_train):
+    from pyspark.sql import functions as F
+
+    feedback = lesson05.check_column_expression(F.lit(True), df_train)
+    assert not feedback
+    assert "expected the Spark DataFrame sdf_train, got DataFrame" in feedback.message

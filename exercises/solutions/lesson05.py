@@ -39,6 +39,18 @@ def scaling_plan(measured: dict, scenarios: dict, laptop: dict) -> tuple[dict, d
     return rates, choices
 
 
+# 5c
+def check_out_expression():
+    """``regex_check_out`` as a Spark column expression (needs an active SparkSession)."""
+    from pyspark.sql import functions as F
+
+    # Python's flags=re.I is written inline in Java's regular expressions: (?i). rlike, like
+    # re.search, matches anywhere in the text. Java's "." also stops at \r and a few other line
+    # breaks that Python's crosses; no training comment has one (the check compares every row).
+    return F.col("text").rlike("(?i)check.*out")
+
+
 # In the notebook:
 #     ddf_train = partition_train(df_train)
 #     rates, choices = scaling_plan(lesson05.MEASURED, lesson05.SCENARIOS, lesson05.LAPTOP)
+#     check_out = check_out_expression()

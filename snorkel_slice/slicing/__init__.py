@@ -17,6 +17,7 @@ from snorkel_slice.slicing.dask_apply import DaskSFApplier
 from snorkel_slice.slicing.matrix import RESERVED_NAMES, read_slice_matrix
 from snorkel_slice.slicing.nlp import NLPSlicingFunction, nlp_slicing_function
 from snorkel_slice.slicing.sf import SlicingFunction, slicing_function
+from snorkel_slice.slicing.spark_apply import SparkSFApplier
 
 _LAZY = {
     "SliceAwareClassifier": "snorkel_slice.slicing.classifier",
@@ -42,6 +43,7 @@ __all__ = [
     "RESERVED_NAMES",
     "SlicingFunction",
     "SlicingFunctionError",
+    "SparkSFApplier",
     "read_slice_matrix",
     "slice_dataframe",
     "slicing_function",
