@@ -3,8 +3,10 @@
 As in ``snorkel.analysis``. Nothing here imports torch.
 """
 
+from snorkel_slice.analysis.compare import compare_slices
 from snorkel_slice.analysis.metric_score import metric_score
 from snorkel_slice.analysis.metrics import METRICS
+from snorkel_slice.analysis.multitest import adjust_p_values
 from snorkel_slice.analysis.notices import SmallSliceWarning, UndefinedScoreWarning
 from snorkel_slice.analysis.plots import plot_slice_scores, plot_slice_summary
 from snorkel_slice.analysis.scorer import Scorer
@@ -15,6 +17,8 @@ __all__ = [
     "Scorer",
     "SmallSliceWarning",
     "UndefinedScoreWarning",
+    "adjust_p_values",
+    "compare_slices",
     "metric_score",
     "plot_slice_scores",
     "plot_slice_summary",
