@@ -1,7 +1,8 @@
-"""Shared fixtures: the spam data, copied once per session into a temporary folder.
+"""Shared fixtures: the spam and Adult data, copied once per session into a temporary folder.
 
 The source is $YOUTUBE_SPAM_DIR (CI points it at the shared copy), else the repo's data/youtube-spam
-(`python -m utils` puts it there). Tests never write into the repo's data/ folder.
+(`python -m utils` puts it there); likewise $ADULT_DIR, else data/adult. Tests never write into
+the repo's data/ folder.
 """
 
 import os
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from snorkel_slice.datasets import ADULT_FILES, fetch_adult_data
 from utils import SPAM_FILES, default_data_dir, fetch_spam_data, load_spam_dataset
 
 
@@ -26,6 +28,22 @@ def spam_source() -> Path:
 def spam_data_dir(tmp_path_factory, spam_source) -> Path:
     data_dir = tmp_path_factory.mktemp("data")
     fetch_spam_data(data_dir, source_dir=spam_source)
+    return data_dir
+
+
+@pytest.fixture(scope="session")
+def adult_source() -> Path:
+    """A folder with adult.data and adult.test."""
+    folder = Path(os.environ.get("ADULT_DIR") or default_data_dir() / "adult")
+    if not all((folder / name).is_file() for name in ADULT_FILES):
+        pytest.fail(f"No Adult files in {folder}: set ADULT_DIR or run `python -m utils`.")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def adult_data_dir(tmp_path_factory, adult_source) -> Path:
+    data_dir = tmp_path_factory.mktemp("adult-data")
+    fetch_adult_data(data_dir, source_dir=adult_source)
     return data_dir
 
 

@@ -272,8 +272,11 @@ def test_default_data_dir_ignores_the_working_directory(tmp_path, monkeypatch):
     assert default_data_dir() == Path(utils.__file__).resolve().parent / "data"
 
 
-def test_main_prints_location_and_row_counts(tmp_path, spam_source, monkeypatch, capsys):
+def test_main_prints_location_and_row_counts(
+    tmp_path, spam_source, adult_source, monkeypatch, capsys
+):
     monkeypatch.setenv("YOUTUBE_SPAM_DIR", str(spam_source))
+    monkeypatch.setenv("ADULT_DIR", str(adult_source))  # main fetches Adult too: never download
     utils.main(tmp_path)
     out = capsys.readouterr().out
     assert f"YouTube spam data is in {tmp_path / 'youtube-spam'}" in out
@@ -285,5 +288,6 @@ def test_main_prints_location_and_row_counts(tmp_path, spam_source, monkeypatch,
 
 def test_main_turns_errors_into_a_message(tmp_path, monkeypatch):
     monkeypatch.setenv("YOUTUBE_SPAM_DIR", str(tmp_path / "nowhere"))
+    monkeypatch.setenv("ADULT_DIR", str(tmp_path / "nowhere"))  # never reached; never download
     with pytest.raises(SystemExit, match=r"^error: YOUTUBE_SPAM_DIR=.*nowhere lacks Youtube01"):
         utils.main(tmp_path)
