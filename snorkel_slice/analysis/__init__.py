@@ -4,6 +4,7 @@ As in ``snorkel.analysis``. Nothing here imports torch.
 """
 
 from snorkel_slice.analysis.compare import compare_slices
+from snorkel_slice.analysis.find import find_slices
 from snorkel_slice.analysis.metric_score import metric_score
 from snorkel_slice.analysis.metrics import METRICS
 from snorkel_slice.analysis.multitest import adjust_p_values
@@ -19,6 +20,7 @@ __all__ = [
     "UndefinedScoreWarning",
     "adjust_p_values",
     "compare_slices",
+    "find_slices",
     "metric_score",
     "plot_slice_scores",
     "plot_slice_summary",
