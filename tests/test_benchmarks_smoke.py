@@ -59,3 +59,10 @@ def test_run_reports_no_speed_for_a_case_whose_outputs_differ(tmp_path, monkeypa
     case = json.loads(out.read_text())["cases"]["differing"]
     assert case["identical"] is False and "results" not in case
     assert json.loads(out.read_text())["identity_asserted"] is False
+
+
+def test_find_slices_benchmark_runs_and_checks_exactness():
+    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "find_vs_sliceline.py"), "--smoke"],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "| 2,000 x 6 |" in proc.stdout and "all exact" in proc.stdout
