@@ -66,3 +66,10 @@ def test_find_slices_benchmark_runs_and_checks_exactness():
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert "| 2,000 x 6 |" in proc.stdout and "all exact" in proc.stdout
+
+
+def test_planted_slices_benchmark_runs():
+    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "planted_slices.py"), "--smoke"],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "| 10% | 4x | 1.00 | 1.00 | 1.00 |" in proc.stdout and "noise only, alpha=0.99" in proc.stdout
