@@ -57,6 +57,10 @@ def _predicates(df: pd.DataFrame, columns: list[str], n_bins: int, text_columns:
 
         preds.append((sf.name, "sf", sf))
         cols.append(PandasSFApplier([sf]).apply(df, progress_bar=False)[sf.name].astype(bool))
+    # A predicate true on every row (a constant column, or quantile bins that collapse into one,
+    # as on a column that is mostly 0) selects nothing: it would only rename other slices.
+    kept = [j for j, c in enumerate(cols) if not np.all(c)]
+    preds, cols = [preds[j] for j in kept], [cols[j] for j in kept]
     if not preds:
         raise ValueError("find_slices has no predicates to search: give it columns, text_columns or sfs.")
     return preds, np.column_stack(cols).astype(bool)

@@ -75,3 +75,17 @@ def test_bad_input_is_named(call, error, match):
     X, e, _ = planted(n=3000)
     with pytest.raises(error, match=match):
         call(X, e)
+
+
+def test_a_predicate_true_on_every_row_is_not_a_slice():
+    rng = np.random.default_rng(2)
+    n = 2000
+    df = pd.DataFrame({"gain": np.where(rng.random(n) < 0.95, 0, rng.integers(1, 10_000, n)),
+                       "c": rng.integers(0, 3, n).astype(str), "const": "x"})
+    e = ((df.c == "1").to_numpy() & (rng.random(n) < 0.6)).astype(float) + (rng.random(n) < 0.05)
+    found = find_slices(df, np.minimum(e, 1), k=5)
+    for sf in found:
+        assert sf.stats["size"] < n
+        assert all(op != "in" or value[0] > 0 or not np.isinf(value[1]) for _, op, value in sf.stats["predicate"])
+        assert all(column != "const" for column, _, _ in sf.stats["predicate"])
+    assert len({sf.stats["score"] for sf in found}) == len(found)  # no slice twice under two names

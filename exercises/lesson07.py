@@ -1,0 +1,117 @@
+"""Checks for lesson 07's exercises (finding slices, then confirming them).
+
+The expected answers come from the package itself: ``compare_slices`` for the gap and
+``adjust_p_values`` for Holm's correction, so a learner's own computation is checked against an
+independent one. The feedback names the usual slips.
+
+Examples
+--------
+>>> check_holm([True, False, False], [0.01, 0.04, 0.03])
+[correct] Exercise 7b: 1 of 3 significant after Holm's correction; Holm's adjusted p-values are [0.03, 0.06, 0.06].
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Real
+
+import numpy as np
+import pandas as pd
+
+from exercises.feedback import Feedback, check_close
+from snorkel_slice import PandasSFApplier, SlicingFunction
+from snorkel_slice.analysis import adjust_p_values, compare_slices
+
+TOL = 1e-3  # a gap computed another correct way agrees to far better than this
+
+
+def _slice_matrix(sf: SlicingFunction, df: pd.DataFrame) -> np.recarray:
+    return PandasSFApplier([sf]).apply(df, progress_bar=False)
+
+
+def check_complement_gap(
+    gap: object,
+    sf: SlicingFunction,
+    df_test: pd.DataFrame,
+    golds_test: np.ndarray,
+    preds_test: np.ndarray,
+    df_valid: pd.DataFrame | None = None,
+    golds_valid: np.ndarray | None = None,
+    preds_valid: np.ndarray | None = None,
+) -> Feedback:
+    """Exercise 7a: the slice's test accuracy minus the test accuracy of the rest."""
+    S = _slice_matrix(sf, df_test)
+    golds_test, preds_test = np.asarray(golds_test), np.asarray(preds_test)
+    expected = float(compare_slices(S, golds_test, preds_test)["delta"].iloc[0])
+    what = f"test accuracy gap of {sf.name!r} against the rest"
+    feedback = check_close("7a", gap, expected, what, tol=TOL)
+    if feedback or not isinstance(gap, Real) or isinstance(gap, bool) or math.isnan(gap):
+        return feedback
+    gap = float(gap)
+    in_slice = S[sf.name] == 1
+    right = preds_test == golds_test
+    hints = []
+    overall_gap = right[in_slice].mean() - right.mean()
+    if abs(gap - overall_gap) <= TOL:
+        hints.append(
+            "That is the slice against the overall accuracy, which contains the slice itself; "
+            "compare with the rest: right[~in_slice].mean()."
+        )
+    elif abs(gap + expected) <= TOL:
+        hints.append("That is the rest minus the slice; subtract the other way round.")
+    if df_valid is not None and golds_valid is not None and preds_valid is not None:
+        S_valid = _slice_matrix(sf, df_valid)
+        valid_gap = float(
+            compare_slices(S_valid, np.asarray(golds_valid), np.asarray(preds_valid))["delta"].iloc[0]
+        )
+        right_valid = np.asarray(preds_valid) == np.asarray(golds_valid)
+        valid_overall = right_valid[S_valid[sf.name] == 1].mean() - right_valid.mean()
+        if abs(gap - valid_gap) <= TOL or abs(gap - valid_overall) <= TOL:
+            hints.append(
+                "That is measured on the validation rows, where the slice was found, so it carries "
+                "the search's luck; apply the SF to df_test and use preds_test and Y_test."
+            )
+    message = " ".join([feedback.message, *hints])
+    return Feedback("7a", False, message)
+
+
+def check_holm(decisions: object, p_values: list[float], alpha: float = 0.05) -> Feedback:
+    """Exercise 7b: one True/False per p-value, significant after Holm's correction at alpha."""
+    p = np.asarray(p_values, dtype=float)
+    items = list(decisions) if isinstance(decisions, list | tuple | np.ndarray) else None
+    if items is None or not all(isinstance(d, bool | np.bool_) for d in items):
+        return Feedback(
+            "7b", False, f"expected a list of True/False, one per p-value, got {decisions!r}."
+        )
+    got = [bool(d) for d in items]
+    if len(got) != len(p):
+        return Feedback(
+            "7b", False,
+            f"expected {len(p)} decisions, one per p-value in the given order; got {len(got)}."
+        )
+    adjusted = adjust_p_values(p, "holm")
+    expected = (adjusted < alpha).tolist()
+    shown = [round(float(a), 3) for a in adjusted]
+    if got == expected:
+        return Feedback(
+            "7b", True,
+            f"{sum(expected)} of {len(p)} significant after Holm's correction; Holm's adjusted "
+            f"p-values are {shown}.",
+        )
+    wrong = [i for i, (g, e) in enumerate(zip(got, expected, strict=True)) if g != e]
+    lines = [f"{len(wrong)} of {len(p)} decisions differ, at positions {wrong} "
+             f"(p = {[float(p[i]) for i in wrong]})."]
+    if got == (p < alpha).tolist():
+        lines.append(f"These are the uncorrected decisions, p < {alpha}; with {len(p)} tests, "
+                     "some of those are expected by chance. Apply Holm's step-down thresholds.")
+    elif got == (adjust_p_values(p, "bonferroni") < alpha).tolist():
+        lines.append(f"These are Bonferroni's decisions (every p against {alpha}/{len(p)}). Holm is "
+                     "less strict: after each success the next threshold is alpha / (m - i), "
+                     "with one test fewer.")
+    elif sum(got) > sum(expected):
+        lines.append("You declared more than Holm allows: stop at the first sorted p-value that "
+                     "fails its threshold, even if a later one would pass its own.")
+    else:
+        lines.append("Sort the p-values, compare the i-th smallest (from 0) with "
+                     f"{alpha} / (m - i), and stop at the first that fails.")
+    return Feedback("7b", False, " ".join(lines))
