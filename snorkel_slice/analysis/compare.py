@@ -10,7 +10,10 @@ has the same test). Which test is used:
   Newcombe's hybrid score interval (from two Wilson intervals), which stays honest at 0 and 1;
 - ``f1``, which is not a proportion: an exact permutation test (the slice's confusion counts are
   redrawn from the pooled rows by the multivariate hypergeometric law, which is what permuting
-  slice membership does), and a bootstrap interval of the difference.
+  slice membership does), and a bootstrap interval of the difference;
+- ``roc_auc`` (needs ``probs``): a permutation test that redraws which rows form the slice, every
+  replicate's AUC computed from one global sort by score, and a bootstrap interval (rows resampled
+  within the slice and within the rest).
 
 Every row also gives each side's base rate (the share of gold class 1), because F1, precision and
 recall move with a slice's class mix, and ``min_detectable``, the smallest gap the slice could
@@ -38,7 +41,7 @@ PROPORTIONS = {
     "precision": (("tp",), ("tp", "fp")),
     "fpr": (("fp",), ("fp", "tn")),
 }
-COMPARE_METRICS = (*PROPORTIONS, "f1")
+COMPARE_METRICS = (*PROPORTIONS, "f1", "roc_auc")
 CELLS = ("tp", "fp", "fn", "tn")
 
 
@@ -64,7 +67,7 @@ def compare_slices(
     golds, preds
         Binary labels in {0, 1}; rows where either is -1 (abstain) are left out.
     probs
-        Not used yet (no metric here needs it); accepted for the Scorer's call shape.
+        Class probabilities (n, 2); ``roc_auc`` needs them.
     metrics
         Any of ``COMPARE_METRICS``.
     against
@@ -116,8 +119,15 @@ def compare_slices(
             f"compare_slices compares binary labels in {{0, 1}} (-1 = abstain); got labels "
             f"{bad.tolist()}. For more classes compare accuracy per class, e.g. golds == c."
         )
+    if "roc_auc" in metrics:
+        if probs is None:
+            raise ValueError("metric 'roc_auc' needs probs; pass the (n_rows, 2) class probabilities.")
+        probs = np.asarray(probs, dtype=float)
+        if probs.ndim != 2 or probs.shape != (len(golds), 2):
+            raise ValueError(f"probs must have shape (n_rows, 2) = ({len(golds)}, 2); got {probs.shape}.")
     rng = np.random.default_rng(random_state)
     g, p, M = golds[scored], preds[scored], M[scored]
+    ranked = None if probs is None else _ranked(probs[scored][:, 1], g)
     code = {"tp": (g == 1) & (p == 1), "fp": (g == 0) & (p == 1), "fn": (g == 1) & (p == 0), "tn": (g == 0) & (p == 0)}
     cell = np.stack([code[c] for c in CELLS], axis=1).astype(np.int64)  # (rows, 4) one-hot
     inside = M.T.astype(np.int64) @ cell  # (slices, 4) confusion counts in each slice
@@ -126,7 +136,10 @@ def compare_slices(
     for j, name in enumerate(names):
         mine, rest = inside[j], total - inside[j]
         for metric in metrics:
-            rows.append(_compare(name, metric, mine, rest, against, alpha, ci, rng, n_resamples))
+            if metric == "roc_auc":
+                rows.append(_compare_auc(name, M[:, j], g, ranked, against, alpha, ci, rng, n_resamples))
+            else:
+                rows.append(_compare(name, metric, mine, rest, against, alpha, ci, rng, n_resamples))
     table = pd.DataFrame(rows, columns=[
         "slice", "metric", "n", "score", "rest_n", "rest_score", "delta", "delta_low", "delta_high",
         "p_value", "base_rate", "rest_base_rate", "min_detectable", "test"])
@@ -194,3 +207,72 @@ def _compare(name, metric, mine, rest, against, alpha, ci, rng, n_resamples) -> 
         d, test = observed, "permutation (exact counts); bootstrap interval"
     return (name, metric, n, score, out_n, out_score, d * scale, low * scale, high * scale, p_value,
             base_rate, rest_base_rate, mde * scale, test)
+
+
+def _ranked(scores: np.ndarray, golds: np.ndarray) -> tuple:
+    from snorkel_slice.analysis.auc import tie_groups
+
+    order, before, last = tie_groups(scores)
+    return order, before, last, golds[order] == 1
+
+
+def _auc(member: np.ndarray, ranked: tuple) -> np.ndarray:
+    """AUC of each row of ``member`` (sets, rows in the original order), from the one global sort."""
+    from snorkel_slice.analysis.auc import sorted_auc
+
+    order, before, last, positive = ranked
+    out = []
+    for start in range(0, len(member), 256):  # bounded memory: 256 sets at a time
+        auc, _ = sorted_auc(member[start : start + 256][:, order], positive, before, last)
+        out.append(auc)
+    return np.concatenate(out) if out else np.zeros(0)
+
+
+def _compare_auc(name, member, g, ranked, against, alpha, ci, rng, n_resamples) -> tuple:
+    n, rest_n = int(member.sum()), int((~member).sum())
+    base_rate = g[member].mean() if n else np.nan
+    rest_base_rate = g[~member].mean() if rest_n else np.nan
+    both = np.stack([member, ~member]).astype(np.uint8)
+    score, rest_score = (float(x) for x in _auc(both, ranked))
+    overall = float(_auc(np.ones((1, len(g)), np.uint8), ranked)[0])
+    out_score, out_n = (overall, n + rest_n) if against == "overall" else (rest_score, rest_n)
+    # The AUC of all rows is not a mix of the slice's and the rest's: report its own gap.
+    if np.isnan(score) or np.isnan(rest_score):
+        return (name, "roc_auc", n, score, out_n, out_score, np.nan, np.nan, np.nan, np.nan,
+                base_rate, rest_base_rate, np.nan, "")
+    observed = score - rest_score
+    perms = np.zeros((n_resamples, len(g)), np.uint8)
+    for r in range(n_resamples):
+        perms[r, rng.choice(len(g), size=n, replace=False)] = 1
+    null = _auc(perms, ranked) - _auc(1 - perms, ranked)
+    null = null[~np.isnan(null)]
+    p_value = float((1 + np.sum(np.abs(null) >= abs(observed) - 1e-12)) / (1 + len(null)))
+    inside, outside = np.flatnonzero(member), np.flatnonzero(~member)
+    d_boot = []
+    for _ in range(n_resamples):  # rows resampled within the slice and within the rest
+        a = np.bincount(rng.choice(inside, size=n), minlength=len(g))
+        b = np.bincount(rng.choice(outside, size=rest_n), minlength=len(g))
+        other = a + b if against == "overall" else b
+        d_boot.append(_weighted_auc(a, ranked) - _weighted_auc(other, ranked))
+    d_boot = np.array(d_boot)
+    d_boot = d_boot[~np.isnan(d_boot)]
+    low, high = np.quantile(d_boot, [(1 - ci) / 2, (1 + ci) / 2])
+    z = NormalDist().inv_cdf(1 - alpha / 2) + NormalDist().inv_cdf(0.8)
+    # The p-value is the slice-against-rest test either way; against "overall" the gap and its
+    # interval are to the AUC of all rows, which is not a mix of the two sides' AUCs.
+    return (name, "roc_auc", n, score, out_n, out_score, score - out_score, low, high, p_value,
+            base_rate, rest_base_rate, z * float(np.std(d_boot)), "permutation; bootstrap interval")
+
+
+def _weighted_auc(weights: np.ndarray, ranked: tuple) -> float:
+    """AUC over rows counted ``weights`` times (a bootstrap resample), ties counting one half."""
+    order, before, last, positive = ranked
+    w = weights[order].astype(float)
+    pos, neg = w * positive, w * ~positive
+    cneg = np.concatenate([[0.0], np.cumsum(neg)])
+    below = cneg[before + 1]  # negatives strictly below each row's tie group
+    tied = cneg[last + 1] - below  # negatives in its tie group
+    n_pos, n_neg = pos.sum(), neg.sum()
+    if n_pos == 0 or n_neg == 0:
+        return np.nan
+    return float((pos * (below + tied / 2)).sum() / (n_pos * n_neg))

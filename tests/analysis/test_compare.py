@@ -127,7 +127,7 @@ def test_a_small_slice_shows_as_untestable():
 @pytest.mark.parametrize(
     "kwargs, error, match",
     [
-        (dict(metrics=["auc"]), ValueError, r"metrics must be one of \('accuracy', 'recall', 'precision', 'fpr', 'f1'\); got 'auc'"),
+        (dict(metrics=["auc"]), ValueError, r"metrics must be one of \('accuracy', 'recall', 'precision', 'fpr', 'f1', 'roc_auc'\); got 'auc'"),
         (dict(metrics="accuracy"), TypeError, r"metrics must be a list of names, got the string 'accuracy'"),
         (dict(against="mean"), ValueError, r"against must be one of \('complement', 'overall'\); got 'mean'"),
         (dict(correction="fdr"), ValueError, r"correction must be one of \('holm', 'bh', 'bonferroni', None\); got 'fdr'"),
@@ -144,3 +144,32 @@ def test_bad_arguments_are_named(kwargs, error, match):
 def test_more_than_two_classes_is_refused_with_the_fix():
     with pytest.raises(ValueError, match=r"compare_slices compares binary labels in \{0, 1\} \(-1 = abstain\); got labels \[2\]"):
         compare_slices(pd.DataFrame({"a": [1, 0, 1]}), [0, 1, 2], [0, 1, 1])
+
+
+def test_roc_auc_permutation_test_agrees_with_sklearn_on_permuted_rows():
+    from sklearn.metrics import roc_auc_score
+
+    rng = np.random.default_rng(4)
+    n = 300
+    golds = rng.integers(0, 2, n)
+    hard = np.arange(n) < 90
+    noise = np.where(hard, 1.2, 0.4)
+    p1 = 1 / (1 + np.exp(-(golds * 2 - 1) / noise - rng.normal(0, 1, n)))
+    probs = np.column_stack([1 - p1, p1])
+    preds = (p1 > 0.5).astype(int)
+    S = pd.DataFrame({"hard": hard})
+    row = compare_slices(S, golds, preds, probs, metrics=["roc_auc"], correction=None, random_state=0, n_resamples=2000).iloc[0]
+    assert row["score"] == pytest.approx(roc_auc_score(golds[hard], p1[hard]))
+    assert row["rest_score"] == pytest.approx(roc_auc_score(golds[~hard], p1[~hard]))
+    observed = row["score"] - row["rest_score"]
+    null = []
+    for _ in range(2000):
+        m = rng.permutation(hard)
+        null.append(roc_auc_score(golds[m], p1[m]) - roc_auc_score(golds[~m], p1[~m]))
+    slow = (1 + np.sum(np.abs(null) >= abs(observed))) / 2001
+    assert row["p_value"] == pytest.approx(slow, abs=0.01)
+    assert row["delta_low"] < row["delta"] < row["delta_high"] and row["test"].startswith("permutation")
+    overall = compare_slices(S, golds, preds, probs, metrics=["roc_auc"], against="overall", random_state=0).iloc[0]
+    assert overall["rest_score"] == pytest.approx(roc_auc_score(golds, p1))
+    with pytest.raises(ValueError, match=r"metric 'roc_auc' needs probs"):
+        compare_slices(S, golds, preds, metrics=["roc_auc"])
