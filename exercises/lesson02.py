@@ -27,7 +27,7 @@ from sklearn.metrics import accuracy_score, f1_score
 
 from exercises.feedback import Feedback, check_close
 from exercises.solutions import lesson02 as solution
-from snorkel_slice import PandasSFApplier, Scorer, SlicingFunction
+from snorkel_slice import PandasSFApplier, SlicingFunction
 
 TOL = 1e-3  # answers computed in another correct way agree to far better than this
 
@@ -138,10 +138,16 @@ def check_weak_slice(
     df: pd.DataFrame,
     golds: np.ndarray,
     preds: np.ndarray,
+    df_confirm: pd.DataFrame | None = None,
+    golds_confirm: np.ndarray | None = None,
+    preds_confirm: np.ndarray | None = None,
     min_rows: int = 10,
     margin: float = 0.1,
 ) -> Feedback:
-    """Exercise 2c: an SF whose slice has >= min_rows rows and accuracy >= margin below overall."""
+    """Exercise 2c: an SF found on one split (>= min_rows rows, accuracy >= margin below that
+    split's), then confirmed on another split it was not found on, with ``compare_slices``."""
+    from snorkel_slice.analysis import compare_slices
+
     if not isinstance(sf, SlicingFunction):
         return Feedback(
             "2c",
@@ -165,27 +171,39 @@ def check_weak_slice(
             f"says little. The model's {int(mistakes.sum())} mistakes are df[preds != golds]: "
             "what do they have in common?",
         )
-    scores = Scorer(["accuracy"], min_support=0).score_slices(
-        S, golds, preds, as_dataframe=True, ci=0.95, ci_method="analytic"
-    )
-    overall, row = scores.loc["overall", "accuracy"], scores.loc[sf.name]
+    overall = float((~mistakes).mean())
+    accuracy = float((~mistakes[in_slice]).mean())
     target = overall - margin
     summary = (
-        f"accuracy on {sf.name!r} is {row['accuracy']:.3f} (n={n}, 95% interval "
-        f"[{row['accuracy_low']:.3f}, {row['accuracy_high']:.3f}]), overall {overall:.3f}; "
-        f"your slice holds {int(mistakes[in_slice].sum())} of the model's "
+        f"accuracy on {sf.name!r} is {accuracy:.3f} (n={n}) where you looked, overall "
+        f"{overall:.3f}; your slice holds {int(mistakes[in_slice].sum())} of the model's "
         f"{int(mistakes.sum())} mistakes."
     )
-    if row["accuracy"] <= target:
-        settled = (
-            "Its whole interval lies below overall: a real weak spot."
-            if row["accuracy_high"] < overall
-            else "Its interval still reaches overall, so more rows would make the case."
+    if accuracy > target:
+        return Feedback(
+            "2c",
+            False,
+            f"{summary} A weak slice needs accuracy <= {target:.3f} ({margin} below overall). "
+            "Read the mistakes, df[preds != golds], and write an SF for what many share.",
         )
-        return Feedback("2c", True, f"{summary} {settled}")
-    return Feedback(
-        "2c",
-        False,
-        f"{summary} A weak slice needs accuracy <= {target:.3f} ({margin} below overall). "
-        "Read the mistakes, df[preds != golds], and write an SF for what many share.",
+    if df_confirm is None:
+        return Feedback("2c", True, f"{summary} Now confirm it on rows you did not look at.")
+    try:
+        S_confirm = PandasSFApplier([sf]).apply(df_confirm, progress_bar=False)
+    except Exception as err:  # the learner's code: report any failure as feedback
+        return Feedback("2c", False, f"{summary} But on the confirmation rows your SF raised "
+                        f"{type(err).__name__}: {err}")
+    row = compare_slices(S_confirm, golds_confirm, preds_confirm, metrics=["accuracy"], correction=None).iloc[0]
+    confirm = (
+        f"On the {len(df_confirm)} comments you did not look at, it holds {int(row['n'])}: accuracy "
+        f"{row['score']:.3f} against {row['rest_score']:.3f} for the rest (gap {row['delta']:+.3f}, "
+        f"95% interval [{row['delta_low']:+.3f}, {row['delta_high']:+.3f}], p = {row['p_value']:.3f})."
     )
+    verdict = (
+        "Confirmed: the gap holds on fresh rows."
+        if row["significant"] and row["delta"] < 0
+        else "Not confirmed: the gap you found was largely where you looked. That is the usual "
+        "outcome for a slice read off a few mistakes, and why a slice is found on one split and "
+        "confirmed on another."
+    )
+    return Feedback("2c", True, f"{summary} {confirm} {verdict}")

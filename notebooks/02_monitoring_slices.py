@@ -389,16 +389,22 @@ widest = None
 lesson02.check_widest_interval(widest, scores_ci)
 
 # %% [markdown]
-# **2c. Find a weak spot of your own.** The model makes 18 mistakes on the test set
-# (`df_test[preds_test != Y_test]`). Read them, then write an SF for a slice of at least 10
-# comments on which the model's accuracy is at least 0.1 below its overall accuracy. The check
-# also says whether the slice's interval settles the matter.
+# **2c. Find a weak spot, then confirm it.** Look for it on rows you will not confirm it on:
+# the 120 *validation* comments (below). Read the model's mistakes there,
+# `df_valid[preds_valid != Y_valid]`, and write an SF for a slice of at least 10 of them on which
+# the accuracy is at least 0.1 below the validation accuracy. The check then confirms it on the 250
+# test comments, which you do not look at, with `compare_slices`, and says whether it held.
 
 # %%
+_, _, df_valid, _ = load_spam_dataset(load_train_labels=True, split_dev_valid=True)
+X_valid, Y_valid = df_to_features(vectorizer, df_valid, "valid")
+preds_valid = model.predict(X_valid)
+
+
 @slicing_function()
 def weak_spot(x):
     """Replace this with your own intuition about where the model fails."""
     return False
 
 
-lesson02.check_weak_slice(weak_spot, df_test, Y_test, preds_test)
+lesson02.check_weak_slice(weak_spot, df_valid, Y_valid, preds_valid, df_test, Y_test, preds_test)

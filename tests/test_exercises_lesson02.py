@@ -25,18 +25,21 @@ NAME = "textblob_polarity"
 @pytest.fixture(scope="module")
 def lesson(labelled):
     """What the lesson has at its exercises: df_test, S_test, Y_test, preds_test, scores_ci."""
-    df_train, _, _, df_test = labelled
+    df_train, _, df_valid, df_test = labelled
     vectorizer = CountVectorizer(ngram_range=(1, 1))
     X_train, Y_train = df_to_features(vectorizer, df_train, "train")
     X_test, Y_test = df_to_features(vectorizer, df_test, "test")
-    preds = LogisticRegression(C=0.001, solver="liblinear").fit(X_train, Y_train).predict(X_test)
+    X_valid, Y_valid = df_to_features(vectorizer, df_valid, "valid")
+    model = LogisticRegression(C=0.001, solver="liblinear").fit(X_train, Y_train)
+    preds = model.predict(X_test)
     S = PandasSFApplier(build_sfs("snorkel_slice")).apply(df_test, progress_bar=False)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SmallSliceWarning)
         scores_ci = Scorer(["f1"]).score_slices(
             S, Y_test, preds, as_dataframe=True, ci=0.95, random_state=123
         )
-    return dict(df=df_test, S=S, golds=Y_test, preds=preds, scores_ci=scores_ci)
+    return dict(df=df_test, S=S, golds=Y_test, preds=preds, scores_ci=scores_ci,
+                df_valid=df_valid, golds_valid=Y_valid, preds_valid=model.predict(X_valid))
 
 
 # 2a ------------------------------------------------------------------------------------------
@@ -181,14 +184,30 @@ def test_widest_interval_without_intervals_asks_for_ci(lesson):
 
 
 def _check_2c(lesson, sf):
-    return lesson02.check_weak_slice(sf, lesson["df"], lesson["golds"], lesson["preds"])
+    # Found on the validation comments, confirmed on the test comments.
+    return lesson02.check_weak_slice(sf, lesson["df_valid"], lesson["golds_valid"], lesson["preds_valid"],
+                                     lesson["df"], lesson["golds"], lesson["preds"])
 
 
-def test_weak_slice_solution_passes(lesson):
-    feedback = _check_2c(lesson, solution.mentions_football)
+def test_weak_slice_solution_passes_and_is_not_confirmed_on_fresh_rows(lesson):
+    feedback = _check_2c(lesson, solution.has_digit)
     assert feedback, feedback
-    assert re.search(r"accuracy on 'mentions_football' is 0\.\d{3} \(n=\d+", feedback.message)
-    assert "95% interval" in feedback.message
+    assert re.search(r"accuracy on 'has_digit' is 0\.780 \(n=41\) where you looked", feedback.message)
+    assert re.search(r"On the 250 comments you did not look at, it holds \d+: accuracy 0\.\d{3} against", feedback.message)
+    assert "Not confirmed: the gap you found was largely where you looked" in feedback.message
+
+
+def test_a_slice_confirmed_on_fresh_rows_says_so():
+    import numpy as np
+    import pandas as pd
+
+    df = pd.DataFrame({"text": ["aa"] * 40 + ["b"] * 160})
+    golds = np.array([0, 1] * 100)
+    preds = golds.copy()
+    preds[:20] = 1 - preds[:20]  # "aa" comments: half wrong
+    short = slicing_function(name="double_a")(lambda x: x.text == "aa")
+    feedback = lesson02.check_weak_slice(short, df, golds, preds, df, golds, preds)
+    assert feedback and "Confirmed: the gap holds on fresh rows." in feedback.message
 
 
 def test_a_slice_the_model_does_well_on_fails_with_the_target(lesson):
@@ -202,7 +221,7 @@ def test_a_slice_the_model_does_well_on_fails_with_the_target(lesson):
 
 def test_a_tiny_slice_is_told_to_grow(lesson):
     short_link = build_sfs("snorkel_slice", ("short_link",))[0]
-    n = int(PandasSFApplier([short_link]).apply(lesson["df"], progress_bar=False).short_link.sum())
+    n = int(PandasSFApplier([short_link]).apply(lesson["df_valid"], progress_bar=False).short_link.sum())
     feedback = _check_2c(lesson, short_link)
     assert not feedback
     assert f"holds {n} rows; give it at least 10" in feedback.message

@@ -54,6 +54,6 @@ def widest_interval(scores: pd.DataFrame, metric: str = "f1") -> str:
 
 # 2c
 @slicing_function()
-def mentions_football(x):
-    """This is a World Cup song, and comments about the game confuse a bag-of-words model."""
-    return bool(re.search(r"football|soccer|world cup", x.text, flags=re.I))
+def has_digit(x):
+    """Numbers (view counts, prices, phone numbers) turn up in spam and in fans' comments alike."""
+    return bool(re.search(r"\d", x.text))
