@@ -47,7 +47,14 @@ def _predicates(df: pd.DataFrame, columns: list[str], n_bins: int, text_columns:
                     preds.append((c, "==", v.item() if hasattr(v, "item") else v))
                     cols.append((values == v).to_numpy())
     for c in text_columns:
-        words = df[c].fillna("").str.lower().str.findall(r"[a-z0-9']+").map(set)
+        tokens = df[c].fillna("").str.lower().str.findall(r"[a-z0-9']+")
+        length = tokens.map(len).astype(float)
+        edges = np.unique(np.quantile(length, np.linspace(0, 1, n_bins + 1)))
+        edges[-1] = np.inf
+        for low, high in zip(edges[:-1], edges[1:], strict=True):  # length bins, in words
+            preds.append((c, "words_in", (float(low), float(high))))
+            cols.append(((length >= low) & (length < high)).to_numpy())
+        words = tokens.map(set)
         counts = pd.Series([w for ws in words for w in ws]).value_counts()
         for w in counts[counts >= min_word_count].index:
             preds.append((c, "has_word", w))
@@ -155,7 +162,8 @@ def find_slices(
     if avg <= 0:
         raise ValueError("errors are all 0: the model makes no mistake on these rows, so no slice is worse.")
     preds, X = _predicates(df, columns, n_bins, text_columns, min_word_count, sfs)
-    group = np.array([hash((p[0], p[1] == "sf")) if p[1] != "has_word" else hash(p) for p in preds])
+    # One group per column (its values and bins exclude each other); words and SFs stand alone.
+    group = np.array([hash(p) if p[1] in ("has_word", "sf") else hash((p[0], p[1] == "words_in")) for p in preds])
     ss, se = X.sum(axis=0).astype(float), e @ X
     sm = np.array([e[X[:, j]].max(initial=0.0) for j in range(X.shape[1])])
     level = {(j,): (ss[j], se[j], sm[j]) for j in range(X.shape[1]) if ss[j] >= sigma and se[j] > 0}
@@ -211,6 +219,10 @@ def _label(p: tuple) -> tuple[str, str]:
         return f"{column}_{low:g}_to_{top}", f"{low:g} <= {column} < {top}"
     if op == "has_word":
         return f"{column}_has_{value}", f"{value!r} in the words of {column}"
+    if op == "words_in":
+        low, high = value
+        top = "inf" if math.isinf(high) else f"{high:g}"
+        return f"{column}_{low:g}_to_{top}_words", f"{low:g} <= words in {column} < {top}"
     return f"sf_{column}", f"SF {column!r} is true"
 
 
@@ -233,6 +245,8 @@ def _as_sf(predicate: list[tuple], size: float, err: float, score: float) -> Sli
             if op == "in" and not (not pd.isna(v) and value[0] <= v < value[1]):
                 return False
             if op == "has_word" and value not in set(re.findall(r"[a-z0-9']+", str(v).lower())):
+                return False
+            if op == "words_in" and not (value[0] <= len(re.findall(r"[a-z0-9']+", str(v).lower())) < value[1]):
                 return False
         return True
 

@@ -54,6 +54,14 @@ def test_numeric_bins_text_words_and_existing_sfs_are_predicates():
     found = find_slices(df, e, k=5, columns=["age"], text_columns=["text"], sfs=[short])
     kinds = {op for sf in found for _, op, _ in sf.stats["predicate"]}
     assert {"in", "has_word"} <= kinds
+    words = rng.integers(1, 30, n)
+    texts = pd.DataFrame({"text": [" ".join(["w"] * k) for k in words]})
+    lengths = find_slices(texts, ((words < 5) & (rng.random(n) < 0.6)) + 0.05 * (rng.random(n) < 0.5),
+                          k=10, columns=[], text_columns=["text"], min_word_count=10**9)
+    assert lengths and all(op == "words_in" for sf in lengths for _, op, _ in sf.stats["predicate"])
+    top = lengths[0]
+    assert top.stats["predicate"][0][2][0] == 1.0  # the shortest bin holds the errors
+    assert PandasSFApplier([top]).apply(texts, progress_bar=False)[top.name].sum() == top.stats["size"]
     best = found[0]
     S = PandasSFApplier([best]).apply(df, progress_bar=False)
     assert S[best.name].sum() == best.stats["size"]  # the SF selects exactly the rows it was scored on
