@@ -39,33 +39,42 @@ def check_complement_gap(
     golds_valid: np.ndarray | None = None,
     preds_valid: np.ndarray | None = None,
 ) -> Feedback:
-    """Exercise 7a: the slice's test accuracy minus the test accuracy of the rest."""
+    """Exercise 7a: the slice's test recall (>50K earners caught) minus the recall of the rest."""
     S = _slice_matrix(sf, df_test)
     golds_test, preds_test = np.asarray(golds_test), np.asarray(preds_test)
-    expected = float(compare_slices(S, golds_test, preds_test)["delta"].iloc[0])
-    what = f"test accuracy gap of {sf.name!r} against the rest"
+    expected = float(compare_slices(S, golds_test, preds_test, metrics=["recall"])["delta"].iloc[0])
+    what = f"test recall gap of {sf.name!r} against the rest"
     feedback = check_close("7a", gap, expected, what, tol=TOL)
     if feedback or not isinstance(gap, Real) or isinstance(gap, bool) or math.isnan(gap):
         return feedback
     gap = float(gap)
-    in_slice = S[sf.name] == 1
-    right = preds_test == golds_test
+    positive = golds_test == 1  # recall counts the >50K rows only
+    in_slice = (S[sf.name] == 1)[positive]
+    right = (preds_test == golds_test)[positive]
     hints = []
     overall_gap = right[in_slice].mean() - right.mean()
+    accuracy_gap = float(compare_slices(S, golds_test, preds_test)["delta"].iloc[0])
     if abs(gap - overall_gap) <= TOL:
         hints.append(
-            "That is the slice against the overall accuracy, which contains the slice itself; "
-            "compare with the rest: right[~in_slice].mean()."
+            "That is the slice against the overall recall, which contains the slice itself; "
+            "compare with the rest of the >50K rows."
         )
     elif abs(gap + expected) <= TOL:
         hints.append("That is the rest minus the slice; subtract the other way round.")
+    elif abs(gap - accuracy_gap) <= TOL:
+        hints.append(
+            "That is the accuracy gap, the table's delta; recall counts only the rows whose "
+            "label is 1 (>50K): how many of those the model predicts as 1."
+        )
     if df_valid is not None and golds_valid is not None and preds_valid is not None:
         S_valid = _slice_matrix(sf, df_valid)
         valid_gap = float(
-            compare_slices(S_valid, np.asarray(golds_valid), np.asarray(preds_valid))["delta"].iloc[0]
+            compare_slices(S_valid, np.asarray(golds_valid), np.asarray(preds_valid),
+                           metrics=["recall"])["delta"].iloc[0]
         )
-        right_valid = np.asarray(preds_valid) == np.asarray(golds_valid)
-        valid_overall = right_valid[S_valid[sf.name] == 1].mean() - right_valid.mean()
+        pos_valid = np.asarray(golds_valid) == 1
+        right_valid = (np.asarray(preds_valid) == np.asarray(golds_valid))[pos_valid]
+        valid_overall = right_valid[(S_valid[sf.name] == 1)[pos_valid]].mean() - right_valid.mean()
         if abs(gap - valid_gap) <= TOL or abs(gap - valid_overall) <= TOL:
             hints.append(
                 "That is measured on the validation rows, where the slice was found, so it carries "

@@ -28,7 +28,7 @@
 #    errors for large, error-prone slices;
 # 2. apply the found slices, which are ordinary SFs, to the test split and confirm them with
 #    `compare_slices` against the rest, with Holm's correction;
-# 3. see that a gap measured on the rows a slice was found on is inflated, and that word slices
+# 3. see that a gap measured on the rows a slice was found on is inflated, and that word and length slices
 #    found on a few hundred spam comments do not survive fresh rows.
 #
 # In lessons 01 and 02 you wrote the slices yourself. Here a search proposes them. A search that
@@ -272,8 +272,8 @@ pd.DataFrame([{"slice": sf.__doc__, "size": sf.stats["size"],
                "error_rate": sf.stats["error_rate"]} for sf in word_slices]).round(3)
 
 # %% [markdown]
-# The model gets 13 of the 120 comments wrong, and the search returns slices on common words whose
-# error rates lie above that. Now the same SFs on the 250 test comments:
+# The model gets 13 of the 120 comments wrong, and the search returns slices on common words and
+# on comment lengths (in words) whose error rates lie above that. Now the same SFs on the 250 test comments:
 
 # %%
 S_sp_test = PandasSFApplier(word_slices).apply(sp_test, progress_bar=False)
@@ -290,8 +290,8 @@ assert ((spam_confirmed["delta_low"] < 0) & (spam_confirmed["delta_high"] > 0)).
 
 # %% [markdown]
 # None survives. On fresh comments the model does about as well in these slices as outside them,
-# and every interval includes 0. With about a dozen errors to search, a word shared by a few of them
-# looks like a pattern; it was the luck of those rows. This is the same lesson as section 4, at a
+# and every interval includes 0. With about a dozen errors to search, a word or a length shared by a
+# few of them looks like a pattern; it was the luck of those rows. This is the same lesson as section 4, at a
 # scale where the luck is all there is.
 #
 # ## Summary
@@ -303,19 +303,20 @@ assert ((spam_confirmed["delta_low"] < 0) & (spam_confirmed["delta_high"] > 0)).
 #   rest with `compare_slices` (Fisher's test, Holm's correction).
 # - On Adult, the large slices (married people, some college) are confirmed on the test split. The
 #   smaller ones are too, but with gaps about a fifth smaller than on the rows they were found on.
-# - On 120 spam comments, the word slices found are luck: none survives the test comments.
+# - On 120 spam comments, the word and length slices found are luck: none survives the test comments.
 #
 # ## Exercises
 #
 # Each cell holds a starting point that runs; replace it with your answer and run the cell for
 # feedback. The reference answers are in `exercises/solutions/lesson07.py`; try first.
 #
-# **7a. A gap by hand.** For the top found slice, `top`, compute its test accuracy minus the
-# accuracy of the *rest* of the test rows, with `PandasSFApplier`, `preds_test` and `Y_test`. The
-# check compares your number with `compare_slices`.
+# **7a. A recall gap by hand.** The table above compares accuracy. For the top found slice,
+# `top`, compute instead its test *recall* (the share of >50K earners the model predicts as >50K)
+# minus the recall of the *rest* of the test rows, with `PandasSFApplier`, `preds_test` and
+# `Y_test`. The check compares your number with `compare_slices(..., metrics=["recall"])`.
 
 # %%
-my_gap = None  # a number: accuracy in the slice minus accuracy outside it, on test
+my_gap = None  # a number: recall in the slice minus recall outside it, on test
 
 lesson07.check_complement_gap(my_gap, top, df_test, Y_test, preds_test,
                               df_valid, Y_valid, preds_valid)

@@ -53,8 +53,11 @@ def _check_7a(lesson, gap):
 
 
 def _right_and_mask(lesson, split):
+    # Over the >50K rows only: a gap of these is a recall gap.
     S = PandasSFApplier([lesson["sf"]]).apply(lesson[f"df_{split}"], progress_bar=False)
-    return lesson[f"preds_{split}"] == lesson[f"golds_{split}"], S[lesson["sf"].name] == 1
+    positive = lesson[f"golds_{split}"] == 1
+    right = lesson[f"preds_{split}"] == lesson[f"golds_{split}"]
+    return right[positive], (S[lesson["sf"].name] == 1)[positive]
 
 
 # 7a ------------------------------------------------------------------------------------------
@@ -75,7 +78,7 @@ def test_gap_against_overall_is_recognised(lesson):
     feedback = _check_7a(lesson, right[in_slice].mean() - right.mean())
     assert not feedback
     assert re.search(r"off by \+0\.\d{4}", feedback.message), feedback.message
-    assert "against the overall accuracy, which contains the slice itself" in feedback.message
+    assert "against the overall recall, which contains the slice itself" in feedback.message
 
 
 def test_gap_on_the_validation_rows_is_recognised(lesson):
@@ -93,6 +96,16 @@ def test_gap_against_overall_on_validation_names_both_slips(lesson):
     assert "validation rows" in feedback.message
 
 
+def test_copying_the_printed_accuracy_gap_is_recognised(lesson):
+    right, in_slice = _right_and_mask(lesson, "test")
+    S = PandasSFApplier([lesson["sf"]]).apply(lesson["df_test"], progress_bar=False)
+    all_right = lesson["preds_test"] == lesson["golds_test"]
+    member = S[lesson["sf"].name] == 1
+    feedback = _check_7a(lesson, all_right[member].mean() - all_right[~member].mean())
+    assert not feedback
+    assert "That is the accuracy gap, the table's delta" in feedback.message
+
+
 def test_reversed_gap_is_recognised(lesson):
     right, in_slice = _right_and_mask(lesson, "test")
     feedback = _check_7a(lesson, right[~in_slice].mean() - right[in_slice].mean())
@@ -101,7 +114,7 @@ def test_reversed_gap_is_recognised(lesson):
 
 
 @pytest.mark.parametrize("gap, message", [
-    (None, r"expected a number for test accuracy gap of '\w+' against the rest, got NoneType"),
+    (None, r"expected a number for test recall gap of '\w+' against the rest, got NoneType"),
     ("-0.2", r"got str '-0\.2'"),
     (float("nan"), r"is NaN"),
 ])

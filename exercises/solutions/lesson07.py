@@ -10,10 +10,11 @@ from snorkel_slice import PandasSFApplier, SlicingFunction
 def complement_gap(
     sf: SlicingFunction, df: pd.DataFrame, golds: np.ndarray, preds: np.ndarray
 ) -> float:
-    """Accuracy inside the slice minus accuracy on the rest of the rows (not all the rows)."""
+    """Recall (label-1 rows predicted 1) inside the slice minus recall on the rest (not all rows)."""
     in_slice = PandasSFApplier([sf]).apply(df, progress_bar=False)[sf.name] == 1
+    positive = np.asarray(golds) == 1
     right = np.asarray(preds) == np.asarray(golds)
-    return float(right[in_slice].mean() - right[~in_slice].mean())
+    return float(right[in_slice & positive].mean() - right[~in_slice & positive].mean())
 
 
 # 7b
