@@ -6,7 +6,7 @@ the SFs and columns; joblib's ``Parallel(n_jobs=2, return_as="generator")`` star
 interpreters (once, then reuses them) and pickles each chunk to them.
 
 "first call" times, in a fresh Python process per run, a learner's first ``n_jobs=2`` apply of
-the TextBlob SF set on lesson 05's stream, so joblib must start its workers; "warm" times the
+the TextBlob SF set on lesson 08's stream, so joblib must start its workers; "warm" times the
 cheap SFs on 100,000 rows once both pools have run. joblib is only imported here: it is not a
 dependency of the package.
 """
@@ -78,7 +78,7 @@ def spam_source_env() -> dict[str, str]:
 
 
 def child(impl: str, n_rows: int, data_dir: str, out: str) -> None:
-    """One fresh process: build lesson 05's stream, time the first ``n_jobs=2`` apply, save S."""
+    """One fresh process: build lesson 08's stream, time the first ``n_jobs=2`` apply, save S."""
     import pandas as pd
     from textblob import TextBlob
 
@@ -90,7 +90,7 @@ def child(impl: str, n_rows: int, data_dir: str, out: str) -> None:
     comments = pd.concat([train, test], ignore_index=True)
     stream = pd.concat([comments.assign(copy=k) for k in range(4)], ignore_index=True)
     stream = stream.iloc[:n_rows]
-    _ = TextBlob("warm-up").sentiment  # lesson 05 loads TextBlob's lexicon before timing
+    _ = TextBlob("warm-up").sentiment  # lesson 08 loads TextBlob's lexicon before timing
     sfs = make_spam_sfs()  # all five, textblob_polarity's memo cache empty
     gc.collect()
     start = time.perf_counter()
@@ -184,7 +184,7 @@ def pool(smoke: bool) -> dict[str, Any]:
         "joblib_over_ours": ratios,
         "notes": "Ratios are joblib's median / ours (> 1: joblib is slower). 'first call' runs "
                  f"each implementation {fresh_repeats}x, alternating, each in a fresh Python "
-                 "process that loads lesson 05's stream (train + test comments x 4 copies), "
+                 "process that loads lesson 08's stream (train + test comments x 4 copies), "
                  "imports TextBlob and computes one sentiment before the timed apply; joblib "
                  "must start its loky workers there. 'warm': the train texts tiled (one column), "
                  f"each pool warmed up once, then {repeats} alternating repeats; loky reuses "

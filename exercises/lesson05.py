@@ -1,291 +1,230 @@
-"""Checks for lesson 05's exercises (scaling out with Dask and Spark).
+"""Checks for lesson 05's exercises (slice-based learning).
 
-5a builds a Dask dataframe and checks its partitions, its row order and the ``S`` it gives; 5b
-checks rates computed from timings and a choice of tool per scenario; 5c compares a Spark column
-expression with the Python SF it replaces, row by row. Expected answers come from
-``exercises.solutions.lesson05`` (5c: from the Python SF itself) at check time, and every message
-says what is off and why.
+The checks take the lesson's loader and model and compare an answer with what they hold: the
+loader's slice labels (or, without a loader, the reference code in ``exercises.solutions.lesson05``)
+and the model's own attention weights. They name the usual slip when an answer is off, and run no
+training, so they answer at once.
 
 Examples
 --------
->>> rates = {"n_jobs=1": 1250.0, "n_jobs=2": 20_000 / 9.0}
->>> print(check_scaling_plan(rates, {"A": "pandas", "B": "pandas", "C": "dask", "D": "dask"}))
+>>> S = np.rec.fromarrays([[1, 0, 1, 0]], names="short")
+>>> Y = np.array([0, 1, 1, 0])
+>>> print(check_slice_labels([1, 0, 1, 0], [0, 0, 1, 0], None, S, Y, "short"))
 ... # doctest: +NORMALIZE_WHITESPACE
-[not yet] Exercise 5b: Rates: both right (1,250 and 2,222 rows/s).
-Choices: 3 of 4 right.
-B: you chose 'pandas', expected 'n_jobs'. At 1,250 rows/s one process needs 800 s for 1,000,000
-comments, over the 10-minute limit (600 s); n_jobs=2 at 2,222 rows/s needs 450 s, within it.
+[not yet] Exercise 5a: Indicator labels: all 4 match. Predictor labels: 2 of 4 differ. Outside
+the slice your labels are 0, which the loss reads as 'ham'; put -1 there, the label the loss
+skips, so the expert learns from its own slice only.
 """
 
 from __future__ import annotations
 
-import math
-from numbers import Real
-
-import dask.dataframe as dd
 import numpy as np
-import pandas as pd
+import torch
 
-from exercises.feedback import Feedback, _snippet, check_close
+from exercises.feedback import Feedback
 from exercises.solutions import lesson05 as solution
-from snorkel_slice import DaskSFApplier, PandasSFApplier
-from snorkel_slice.datasets import make_spam_sfs
 
-# 5a: the largest partition the exercise allows.
-MAX_ROWS = 500
-
-# 5b: what the team measured, their laptop, and the jobs to plan. frame_gb is the pandas frame's
-# memory_usage(deep=True); limit_minutes is how long the apply may take.
-MEASURED = {"rows": 20_000, "seconds": {"n_jobs=1": 16.0, "n_jobs=2": 9.0}}
-LAPTOP = {"ram_gb": 16, "cores": 2}
-SCENARIOS = {
-    "A": {"comments": 300_000, "frame_gb": 0.06, "limit_minutes": 10},
-    "B": {"comments": 1_000_000, "frame_gb": 0.2, "limit_minutes": 10},
-    "C": {"comments": 100_000_000, "frame_gb": 20.0, "limit_minutes": 24 * 60},
-    "D": {"comments": 5_000_000, "frame_gb": 1.0, "limit_minutes": 10},
-}
-TOOLS = ("pandas", "n_jobs", "dask")
-RATE_TOL = 1.0  # rows/s; rounding to whole rows per second is fine
-
-# 5c: the Python SF that the learner's Spark column expression must reproduce, and how many
-# differing rows the feedback quotes of each kind.
-EXPRESSION_SF = "regex_check_out"
-MAX_QUOTED = 3
+ATOL = 1e-5  # float32 softmaxes computed in another correct order agree far better than this
 
 
-def check_partitions(
-    ddf: object, df: pd.DataFrame, sfs: list, max_rows: int = MAX_ROWS
+def _as_labels(value: object, n: int, what: str) -> tuple[np.ndarray | None, str]:
+    """The learner's labels as a 1-D int array of length n, or None and why not."""
+    if isinstance(value, torch.Tensor):
+        value = value.detach().cpu().numpy()
+    try:
+        array = np.asarray(value)
+    except Exception:  # noqa: BLE001 - anything a learner passes must become feedback
+        return None, f"{what}: expected an array of {n} labels, got {type(value).__name__}."
+    if array.ndim != 1 or len(array) != n:
+        return None, (
+            f"{what}: expected one label per training comment, shape ({n},), got shape "
+            f"{array.shape}."
+        )
+    if array.dtype == bool:
+        array = array.astype(np.int64)
+    if array.dtype.kind not in "iuf" or not np.all(np.equal(np.mod(array, 1), 0)):
+        return None, f"{what}: expected whole-number labels, got dtype {array.dtype}."
+    return array.astype(np.int64), ""
+
+
+def check_slice_labels(
+    ind: object,
+    pred: object,
+    loader: object,
+    S: np.recarray,
+    Y: np.ndarray,
+    slice_name: str = "short_comment",
 ) -> Feedback:
-    """Exercise 5a: ``ddf`` holds ``df`` in as few partitions of at most ``max_rows`` rows as
-    possible, in ``df``'s row order, so that Dask's ``S`` equals the pandas applier's."""
-    if not isinstance(ddf, dd.DataFrame):
-        hint = (
-            "that is a pandas DataFrame; turn it into a Dask one with dd.from_pandas(...)."
-            if isinstance(ddf, pd.DataFrame)
-            else "build one with dd.from_pandas(df_train, ...)."
-        )
-        return Feedback("5a", False, f"expected a Dask DataFrame, got {type(ddf).__name__}; {hint}")
-    try:  # the learner's dataframe: report any failure to compute it as feedback
-        lengths = [int(n) for n in ddf.map_partitions(len).compute(scheduler="sync")]
-        got = ddf.compute(scheduler="sync")
-    except Exception as err:
-        return Feedback("5a", False, f"computing your dataframe raised {type(err).__name__}: {err}")
-    sizes = _sizes(lengths)
-    if sum(lengths) != len(df):
-        return Feedback(
-            "5a", False,
-            f"your partitions hold {sum(lengths)} rows in all ({sizes}); df_train has {len(df)}. "
-            "Build the Dask dataframe from df_train itself.",
-        )
-    needed = math.ceil(len(df) / max_rows)
-    if max(lengths) > max_rows:
-        return Feedback(
-            "5a", False,
-            f"your {len(lengths)} partitions hold {sizes} rows; at most {max_rows} each means at "
-            f"least ceil({len(df)} / {max_rows}) partitions.",
-        )
-    if len(lengths) > needed:
-        return Feedback(
-            "5a", False,
-            f"your {len(lengths)} partitions hold {sizes} rows; {needed} partitions of at most "
-            f"{max_rows} rows would do. Each partition is a task with its own overhead (and "
-            "its own memoized caches), so use as few as the limit allows.",
-        )
-    S_dask = DaskSFApplier(sfs).apply(ddf, scheduler="sync")
-    S_pandas = PandasSFApplier(sfs).apply(df, progress_bar=False)
-    moved = int(np.sum((got.index.to_numpy() != df.index.to_numpy())
-                       | (got["text"].to_numpy() != df["text"].to_numpy())))
-    if moved or not np.array_equal(S_dask, S_pandas):
-        differ = {n: int(np.sum(S_dask[n] != S_pandas[n])) for n in S_pandas.dtype.names}
-        differ_text = ", ".join(f"{n} on {k}" for n, k in differ.items() if k) or "on no row"
-        lines = [
-            f"{moved} of {len(df)} rows sit at another position than in df_train, so S from Dask "
-            f"differs from pandas's: {differ_text} rows.",
-        ]
-        if got.index.is_monotonic_increasing and not df.index.is_monotonic_increasing:
-            lines.append(
-                "Hint: your rows are sorted by the index. dd.from_pandas sorts unless you pass "
-                "sort=False, and df_train's index restarts at 0 for every video."
-            )
-        return Feedback("5a", False, "\n".join(lines))
-    return Feedback(
-        "5a", True,
-        f"{len(lengths)} partitions of {sizes} rows, in df_train's order; S from Dask equals "
-        f"pandas's S on all {len(df)} rows.",
-    )
+    """Exercise 5a: the indicator and predictor labels of one slice, built from ``Y`` and ``S``.
 
-
-def check_scaling_plan(rates: object, choices: object) -> Feedback:
-    """Exercise 5b: the rows per second of each measured setting, and a tool for each scenario."""
-    expected_rates, expected_choices = solution.scaling_plan(MEASURED, SCENARIOS, LAPTOP)
-    rates_ok, rates_text = _check_rates(rates, expected_rates)
-    choices_ok, choices_text = _check_choices(choices, expected_choices, expected_rates)
-    return Feedback("5b", rates_ok and choices_ok, f"Rates: {rates_text}\nChoices: {choices_text}")
-
-
-def _check_rates(rates: object, expected: dict[str, float]) -> tuple[bool, str]:
-    if not isinstance(rates, dict):
-        return False, f"expected a dict like {{'n_jobs=1': ..., 'n_jobs=2': ...}}, got {rates!r}."
-    problems = []
-    for key, want in expected.items():
-        value = rates.get(key)
-        check = check_close("5b", value, want, f"{key} rate (rows/s)", tol=RATE_TOL)
-        if check:
+    The expected labels are the loader's own when ``loader`` is given, else the reference answer's.
+    """
+    Y = np.asarray(Y)
+    member = np.asarray(S[slice_name]) == 1
+    if loader is not None:
+        Y_dict = loader.dataset.Y_dict
+        want_ind = Y_dict[f"task_slice:{slice_name}_ind"].numpy()
+        want_pred = Y_dict[f"task_slice:{slice_name}_pred"].numpy()
+    else:
+        want_ind, want_pred = solution.slice_labels(Y, S, slice_name)
+    n = len(Y)
+    texts, passed = [], True
+    for what, value, want in (("Indicator labels", ind, want_ind), ("Predictor labels", pred, want_pred)):
+        got, problem = _as_labels(value, n, what)
+        if got is None:
+            texts.append(problem)
+            passed = False
             continue
-        text = check.message
-        if isinstance(value, Real) and not isinstance(value, bool) and value > 0:
-            rows, seconds = MEASURED["rows"], MEASURED["seconds"][key]
-            if math.isclose(value, seconds / rows, rel_tol=1e-3):
-                text += " That is seconds per row; rows per second is rows / seconds."
-            elif math.isclose(value, rows / seconds / 60, rel_tol=1e-3):
-                text += " That is rows per minute; divide rows by seconds."
-            elif key != "n_jobs=1" and math.isclose(value, 2 * expected["n_jobs=1"], rel_tol=1e-3):
-                text += (
-                    f" That is twice the n_jobs=1 rate, a perfect speed-up that the timing does "
-                    f"not show; use the measured {seconds} s."
-                )
-        problems.append(text)
-    if not problems:
-        shown = " and ".join(f"{v:,.0f}" for v in expected.values())
-        return True, f"both right ({shown} rows/s)."
-    return False, "\n".join(problems)
-
-
-def _check_choices(
-    choices: object, expected: dict[str, str], rates: dict[str, float]
-) -> tuple[bool, str]:
-    if not isinstance(choices, dict):
-        return False, f"expected a dict like {{'A': 'pandas', ...}}, got {choices!r}."
-    missing = [name for name in expected if choices.get(name) is None]
-    if missing:
-        return False, (
-            f"no choice yet for {', '.join(missing)}; write one of {', '.join(map(repr, TOOLS))}."
+        wrong = got != want
+        if not wrong.any():
+            texts.append(f"{what}: all {n} match.")
+            continue
+        passed = False
+        texts.append(f"{what}: {int(wrong.sum())} of {n} differ. " + _label_hint(what, got, want, member, Y))
+    if passed:
+        texts.append(
+            f"The {slice_name!r} expert learns from {int(member.sum())} of the {n} comments; "
+            "the loss skips the -1 rows."
         )
-    unknown = {name: choices[name] for name in expected if choices[name] not in TOOLS}
-    if unknown:
-        listed = ", ".join(f"{value!r} ({name})" for name, value in unknown.items())
-        tools = ", ".join(map(repr, TOOLS))
-        return False, f"{listed}: not a tool of the lesson; use one of {tools}."
-    wrong = [name for name in expected if choices[name] != expected[name]]
-    if not wrong:
-        return True, f"all {len(expected)} right."
-    lines = [f"{len(expected) - len(wrong)} of {len(expected)} right."]
-    for name in wrong:
-        lines.append(
-            f"{name}: you chose {choices[name]!r}, expected {expected[name]!r}. "
-            + _reason(SCENARIOS[name], rates)
-        )
-    return False, "\n".join(lines)
+    return Feedback("5a", passed, " ".join(texts))
 
 
-def _reason(scenario: dict, rates: dict[str, float]) -> str:
-    # Why the ladder picks what it picks for this scenario, with the scenario's own numbers.
-    budget = LAPTOP["ram_gb"] / 5
-    if scenario["frame_gb"] > budget:
+def _label_hint(what: str, got: np.ndarray, want: np.ndarray, member: np.ndarray, Y: np.ndarray) -> str:
+    if what == "Indicator labels":
+        if not got.any():
+            return "They are all 0; put 1 where the comment is in the slice (S[name] == 1)."
+        if np.array_equal(got, 1 - want):
+            return "0 and 1 are swapped: 1 means 'in the slice'."
+        if np.array_equal(got, Y):
+            return "These are the task labels; the indicator says whether a comment is in the slice."
+        first = int(np.flatnonzero(got != want)[0])
+        return f"E.g. row {first}: yours is {got[first]}, expected {want[first]}."
+    outside, inside = ~member, member
+    if np.array_equal(got[inside], want[inside]) and np.all(got[outside] == 0):
         return (
-            f"The frame takes {scenario['frame_gb']:g} GB, more than a fifth of "
-            f"{LAPTOP['ram_gb']} GB ({budget:g} GB), so pandas cannot work on it in memory however "
-            "fast the SFs are."
+            "Outside the slice your labels are 0, which the loss reads as 'ham'; put -1 there, "
+            "the label the loss skips, so the expert learns from its own slice only."
         )
-    n, limit = scenario["comments"], scenario["limit_minutes"]
-    one, many = rates["n_jobs=1"], rates[f"n_jobs={LAPTOP['cores']}"]
-    text = (
-        f"At {one:,.0f} rows/s one process needs {n / one:,.0f} s for {n:,} comments, "
-        f"{'within' if n / one <= limit * 60 else 'over'} the {limit}-minute limit ({limit * 60} s)"
-    )
-    if n / one <= limit * 60:
-        return text + ", so plain pandas is enough."
-    within = n / many <= limit * 60
-    return (
-        text + f"; n_jobs={LAPTOP['cores']} at {many:,.0f} rows/s needs {n / many:,.0f} s, "
-        + ("within it." if within else "still over it, so it needs more machines.")
-    )
-
-
-def _sizes(lengths: list[int]) -> str:
-    if len(lengths) <= 6:
-        return ", ".join(map(str, lengths[:-1])) + (" and " if len(lengths) > 1 else "") + str(
-            lengths[-1]
+    if np.array_equal(got, Y):
+        return (
+            "These are the task labels everywhere. Outside the slice put -1, the label the loss "
+            "skips, so the expert learns from its own slice only."
         )
-    return f"{min(lengths)} to {max(lengths)}"
+    if np.all(got[inside] == -1) and np.array_equal(got[outside], Y[outside]):
+        return "The mask is inverted: keep the label inside the slice and put -1 outside."
+    first = int(np.flatnonzero(got != want)[0])
+    where = "inside" if member[first] else "outside"
+    return f"E.g. row {first} ({where} the slice): yours is {got[first]}, expected {want[first]}."
 
 
-def check_column_expression(expr: object, sdf: object) -> Feedback:
-    """Exercise 5c: ``expr`` slices every row of the Spark DataFrame ``sdf`` exactly as the Python
-    SF ``regex_check_out`` does through ``SparkSFApplier``; the rows that differ are quoted."""
-    from pyspark.sql import Column, DataFrame
-    from pyspark.sql.types import BooleanType
-
-    from snorkel_slice.slicing import SparkSFApplier
-
-    if not isinstance(sdf, DataFrame):
-        return Feedback(
-            "5c", False,
-            f"expected the Spark DataFrame sdf_train, got {type(sdf).__name__}; make it with "
-            "spark.createDataFrame(df_train[['text']]).",
+def check_attention(
+    weights: object, top_expert: object, model: torch.nn.Module, X_dict: dict
+) -> Feedback:
+    """Exercise 5b: the attention weights of a batch, and the first comment's top expert."""
+    names = list(model.all_slice_names)
+    with torch.no_grad():
+        out = model(X_dict)
+    expected = out["attention"]  # the model's own weights; the reference answer must match them
+    passed, text = _check_weights(weights, expected, out, model.config.temperature)
+    want = solution.top_expert(expected, names)
+    if isinstance(top_expert, int | np.integer) and not isinstance(top_expert, bool):
+        top_text = (
+            f"Top expert: you gave the position {int(top_expert)}; give the slice's name, e.g. "
+            "model.all_slice_names[position]."
         )
-    if not isinstance(expr, Column):
-        hint = " That is a pattern alone; test it on the column: F.col('text').rlike(pattern)." if (
-            isinstance(expr, str)) else ""
-        return Feedback(
-            "5c", False,
-            f"expected a Spark Column such as F.col('text').rlike(...), got "
-            f"{type(expr).__name__} {expr!r}.{hint}",
+        passed = False
+    elif top_expert not in names:
+        top_text = f"Top expert: {top_expert!r} is not one of the model's slices {names}."
+        passed = False
+    elif top_expert != want:
+        first = expected[0]
+        top_text = (
+            f"Top expert: {top_expert!r} gets {first[names.index(top_expert)]:.3f} for the first "
+            f"comment, but another slice gets {first.max():.3f}; take the argmax of row 0."
         )
-    try:  # the learner's expression: report any failure to evaluate it as feedback
-        frame = sdf.select(expr.alias("got"))
-        kind = frame.schema["got"].dataType
-        got = [row.got for row in frame.collect()] if isinstance(kind, BooleanType) else None
-    except Exception as err:
-        first = str(err).strip().splitlines()[0] if str(err).strip() else ""
-        return Feedback("5c", False, f"Spark could not evaluate your expression: "
-                                     f"{type(err).__name__}: {first}")
-    if got is None:
-        return Feedback(
-            "5c", False,
-            f"your expression gives {kind.simpleString()} values; a slice needs true or false "
-            "per row, e.g. a comparison (F.length('text') < 20) or a match (F.col('text').rlike(...)).",
-        )
-    texts = [row.text for row in sdf.select("text").collect()]
-    nulls = [i for i, value in enumerate(got) if value is None]
-    if nulls:
-        return Feedback(
-            "5c", False,
-            f"your expression is null on {len(nulls)} of {len(got)} rows, e.g. row {nulls[0]}: "
-            f"{_snippet(texts[nulls[0]])!r}; an SF answers True or False there. Make those rows "
-            "false: F.coalesce(your_expression, F.lit(False)).",
-        )
-    sf = make_spam_sfs((EXPRESSION_SF,))
-    expected = SparkSFApplier(sf).apply(sdf)[EXPRESSION_SF] == 1
-    got = np.array(got, dtype=bool)
-    wrong_in = np.flatnonzero(got & ~expected)
-    wrong_out = np.flatnonzero(~got & expected)
-    if not len(wrong_in) and not len(wrong_out):
-        return Feedback(
-            "5c", True,
-            f"your expression slices all {len(got)} rows as the Python SF {EXPRESSION_SF} does "
-            f"({int(expected.sum())} in the slice), with no row leaving Spark's JVM.",
-        )
-    lines = [f"{len(wrong_in) + len(wrong_out)} of {len(got)} rows are sliced differently from "
-             f"the Python SF {EXPRESSION_SF} ({int(expected.sum())} in its slice, "
-             f"{int(got.sum())} in yours)."]
-    for label, rows in (("in your slice but not in the SF's", wrong_in),
-                        ("in the SF's slice but not in yours", wrong_out)):
-        if len(rows):
-            lines.append(f"{len(rows)} {label}, e.g.:")
-            lines += [f"    row {i}: {_snippet(texts[i])!r}" for i in rows[:MAX_QUOTED]]
-    if len(wrong_out) and _case_is_missing(expr, sdf, wrong_out):
-        lines.append(
-            "Hint: those rows match once the text is lower-cased. The Python SF ignores case "
-            "(flags=re.I); rlike has no flags argument: start the pattern with (?i), or lower the "
-            "text first with F.lower(F.col('text'))."
-        )
-    return Feedback("5c", False, "\n".join(lines))
+        passed = False
+    else:
+        top_text = f"Top expert: {want!r}, with weight {expected[0].max():.3f}."
+    return Feedback("5b", passed, f"{text}\n{top_text}")
 
 
-def _case_is_missing(expr: object, sdf: object, missing: np.ndarray) -> bool:
-    # Would the learner's expression take in the rows it misses if the text were lower-cased?
-    from pyspark.sql import functions as F
+def _check_weights(weights: object, expected: torch.Tensor, out: dict, temperature: float) -> tuple[bool, str]:
+    try:
+        got = torch.as_tensor(np.asarray(weights.detach() if isinstance(weights, torch.Tensor) else weights),
+                              dtype=torch.float32)
+    except (TypeError, ValueError):
+        return False, f"Weights: expected a (batch, slices) tensor, got {type(weights).__name__}."
+    if got.shape != expected.shape:
+        hint = ""
+        if got.ndim == 3 and got.shape[:2] == expected.shape:
+            hint = " You kept both classes; take column 1 (index [..., 1]) of each softmax."
+        return False, f"Weights: expected shape {tuple(expected.shape)}, got {tuple(got.shape)}.{hint}"
+    off = float((got - expected).abs().max())
+    if off <= ATOL:
+        return True, f"Weights: all {expected.numel()} match (largest difference {off:.1e})."
+    text = f"Weights: off by up to {off:.3f}."
+    for hint, candidate in _attention_slips(out, temperature):
+        if candidate.shape == got.shape and float((got - candidate).abs().max()) <= ATOL:
+            return False, f"{text} {hint}"
+    return False, text + " Check each step: softmax of the indicator logits, column 1; softmax of " \
+        "the predictor logits, column 1; their product; softmax over the slices (dim=1)."
 
-    lowered = sdf.withColumn("text", F.lower(F.col("text"))).select(expr.alias("got")).collect()
-    return all(lowered[i].got for i in missing)
+
+def _attention_slips(out: dict, temperature: float) -> list[tuple[str, torch.Tensor]]:
+    """Plausible wrong answers, each with the hint that explains it."""
+    ind, pred = out["ind"], out["pred"]
+    p_in, p_spam = torch.softmax(ind, -1)[..., 1], torch.softmax(pred, -1)[..., 1]
+    product = p_in * p_spam / temperature
+    batch, slices = p_in.shape
+    return [
+        ("These are the starting point's uniform weights.", torch.full((batch, slices), 1 / slices)),
+        ("You multiplied raw logits; turn each head's logits into probabilities with a softmax "
+         "over its last dimension first.", torch.softmax(ind[..., 1] * pred[..., 1], dim=1)),
+        ("That is the product before the last step; finish with a softmax over the slices (dim=1).",
+         product),
+        ("Your softmax runs over the batch (dim=0); the weights of one comment must sum to 1 over "
+         "the slices (dim=1).", torch.softmax(product, dim=0)),
+        ("You used column 0, 'not in the slice'; the indicator's column 1 is 'in the slice'.",
+         torch.softmax(torch.softmax(ind, -1)[..., 0] * p_spam / temperature, dim=1)),
+        ("You used the probability of ham (column 0); the confidence is the probability of spam, "
+         "column 1.", torch.softmax(p_in * torch.softmax(pred, -1)[..., 0] / temperature, dim=1)),
+        ("You used the predictor's largest probability ('max_prob'); this model's confidence is "
+         "the probability of spam, as in Snorkel.",
+         torch.softmax(p_in * torch.softmax(pred, -1).amax(-1) / temperature, dim=1)),
+    ]
+
+
+def check_best_slice_epoch(epoch: object, f1: object, log_path: str, slice_name: str = "short_comment") -> Feedback:
+    """Exercise 5c: the first epoch with the slice's best validation F1, read from the log file."""
+    import math
+
+    import pandas as pd
+
+    title = "5c"
+    expected_epoch, expected_f1 = solution.best_slice_epoch(log_path, slice_name)
+    log = pd.read_json(log_path, lines=True).set_index("epoch")
+    column = next(c for c in log.columns if c.startswith(f"slice:{slice_name}/") and c.endswith("/valid/f1"))
+    if isinstance(epoch, bool) or not isinstance(epoch, int | np.integer):
+        return Feedback(title, False, f"Expected the epoch as an int, got {type(epoch).__name__} {epoch!r}. "
+                        f"Read the column {column!r} of the log.")
+    if epoch not in log.index:
+        return Feedback(title, False, f"Epoch {epoch} is not in the log, which has epochs {log.index.min()} to "
+                        f"{log.index.max()}.")
+    if epoch != expected_epoch:
+        overall_best = int(log["task/SnorkelDataset/valid/f1"].idxmax())
+        if epoch == overall_best and overall_best != expected_epoch:
+            hint = "That is the best epoch of the *overall* F1; read the slice's own column."
+        elif log.at[epoch, column] == expected_f1:
+            hint = "It ties with the best, but an earlier epoch reached it first."
+        else:
+            hint = f"At epoch {epoch} the slice's F1 is {log.at[epoch, column]:.3f}; a higher value occurs."
+        return Feedback(title, False, f"Not epoch {epoch}. {hint} Column: {column!r}.")
+    try:
+        value = float(f1)
+    except (TypeError, ValueError):
+        return Feedback(title, False, f"Epoch {epoch} is right. Expected the F1 as a number, got {f1!r}.")
+    if not math.isclose(value, expected_f1, abs_tol=1e-9):
+        return Feedback(title, False, f"Epoch {epoch} is right, but its F1 is not {value!r}: read the same "
+                        f"row of {column!r}.")
+    return Feedback(title, True, f"Epoch {epoch}: {slice_name}'s validation F1 peaked at {value:.3f}. "
+                    "Compare it with the overall curve: the slice's best epoch need not be the model's.")

@@ -1,270 +1,257 @@
 """Lesson 05's exercises: each reference answer passes its check, and plausible wrong answers fail
-with feedback that names what is wrong."""
+with feedback that names what is wrong. No training: 3a uses the lesson's slice loader, 3b a small
+seeded model whose attention weights are spread out enough to tell the slips apart."""
 
-import dask.dataframe as dd
+import re
+
 import numpy as np
 import pytest
+import torch
+from sklearn.feature_extraction.text import CountVectorizer
 from spam_sfs import CHEAP, build_sfs
+from torch import nn
 
 from exercises import lesson05
 from exercises.solutions import lesson05 as solution
+from snorkel_slice.slicing.apply import PandasSFApplier
+from snorkel_slice.slicing.classifier import SliceAwareClassifier
+from utils import create_dict_dataloader, df_to_features
+
+NAME = "short_comment"
 
 
 @pytest.fixture(scope="module")
-def df_train(labelled):
-    return labelled[0]
+def lesson(labelled):
+    """What the lesson has at exercise 5a: Y_train, S_train and the slice-aware train loader."""
+    df_train = labelled[0]
+    X, Y = df_to_features(CountVectorizer(), df_train, "train", sparse=True)
+    S = PandasSFApplier(build_sfs("snorkel_slice", CHEAP)).apply(df_train, progress_bar=False)
+    model = SliceAwareClassifier(nn.Linear(X.shape[1], 4), 4, list(CHEAP))
+    loader = model.make_slice_dataloader(create_dict_dataloader(X, Y, "train").dataset, S)
+    return dict(Y=Y, S=S, loader=loader)
 
 
-@pytest.fixture(scope="module")
-def sfs():
-    return build_sfs("snorkel_slice", CHEAP)
+def _check_labels(lesson, ind, pred):
+    return lesson05.check_slice_labels(ind, pred, lesson["loader"], lesson["S"], lesson["Y"], NAME)
 
 
-# 5a ------------------------------------------------------------------------------------------
+# 3a ------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "make",
-    [solution.partition_train, lambda df: dd.from_pandas(df, chunksize=500, sort=False)],
-    ids=["solution", "chunksize"],
-)
-def test_order_keeping_partitions_of_at_most_500_rows_pass(make, df_train, sfs):
-    feedback = lesson05.check_partitions(make(df_train), df_train, sfs)
+def test_slice_labels_solution_passes_and_matches_the_loader(lesson):
+    ind, pred = solution.slice_labels(lesson["Y"], lesson["S"], NAME)
+    feedback = _check_labels(lesson, ind, pred)
     assert feedback, feedback
-    assert repr(feedback).startswith("[correct] Exercise 5a: 4 partitions of")
-    assert f"S from Dask equals pandas's S on all {len(df_train)} rows" in feedback.message
+    assert "Indicator labels: all 1586 match" in feedback.message
+    assert re.search(r"learns from \d+ of the 1586 comments", feedback.message)
+    # Also without a loader, against the reference answer:
+    assert lesson05.check_slice_labels(ind, pred, None, lesson["S"], lesson["Y"], NAME)
 
 
-def test_the_notebook_starting_point_is_told_its_partitions_are_too_big(df_train, sfs):
-    feedback = lesson05.check_partitions(dd.from_pandas(df_train, npartitions=2), df_train, sfs)
+def test_zeros_outside_the_slice_are_told_to_use_minus_one(lesson):
+    ind, pred = solution.slice_labels(lesson["Y"], lesson["S"], NAME)
+    feedback = _check_labels(lesson, ind, np.where(pred == -1, 0, pred))
     assert not feedback
-    assert "your 2 partitions hold 792 and 794 rows" in feedback.message
-    assert f"at least ceil({len(df_train)} / 500) partitions" in feedback.message
+    assert "Indicator labels: all 1586 match" in feedback.message
+    assert "Outside the slice your labels are 0" in feedback.message
+    assert "put -1 there" in feedback.message
 
 
-def test_sorted_partitions_are_told_to_pass_sort_false(df_train, sfs):
-    # The plausible slip: the right number of partitions, but from_pandas sorts by the index.
-    feedback = lesson05.check_partitions(dd.from_pandas(df_train, npartitions=4), df_train, sfs)
+def test_an_inverted_mask_is_named(lesson):
+    ind, _ = solution.slice_labels(lesson["Y"], lesson["S"], NAME)
+    inverted = np.where(ind == 1, -1, lesson["Y"])
+    feedback = _check_labels(lesson, 1 - ind, inverted)
     assert not feedback
-    assert "rows sit at another position than in df_train" in feedback.message
-    assert "S from Dask differs from pandas's: short_comment on" in feedback.message
-    assert "sort=False" in feedback.message
-    assert "restarts at 0 for every video" in feedback.message
+    assert "0 and 1 are swapped" in feedback.message
+    assert "The mask is inverted" in feedback.message
 
 
-def test_too_many_partitions_are_told_how_many_would_do(df_train, sfs):
-    ddf = dd.from_pandas(df_train, npartitions=8, sort=False)
-    feedback = lesson05.check_partitions(ddf, df_train, sfs)
+def test_the_notebook_starting_point_gets_both_hints(lesson):
+    feedback = _check_labels(lesson, np.zeros(len(lesson["Y"]), dtype=int), np.array(lesson["Y"]))
     assert not feedback
-    assert "your 8 partitions hold" in feedback.message
-    assert "4 partitions of at most 500 rows would do" in feedback.message
+    assert "They are all 0; put 1 where the comment is in the slice" in feedback.message
+    assert "These are the task labels everywhere" in feedback.message
+
+
+def test_task_labels_as_indicator_are_named(lesson):
+    _, pred = solution.slice_labels(lesson["Y"], lesson["S"], NAME)
+    feedback = _check_labels(lesson, lesson["Y"], pred)
+    assert not feedback
+    assert "These are the task labels; the indicator says whether" in feedback.message
+    assert "Predictor labels: all 1586 match" in feedback.message
 
 
 @pytest.mark.parametrize(
-    "make, match",
+    "ind, message",
     [
-        (lambda df: df, "expected a Dask DataFrame, got DataFrame; that is a pandas DataFrame"),
-        (lambda df: df.text.tolist(), "expected a Dask DataFrame, got list; build one with"),
-        (
-            lambda df: dd.from_pandas(df.iloc[:250], npartitions=1, sort=False),
-            "your partitions hold 250 rows in all",
-        ),
+        (np.zeros(5), r"expected one label per training comment, shape \(1586,\), got shape \(5,\)"),
+        (np.full(1586, 0.5), r"expected whole-number labels, got dtype float64"),
+        (np.array(["a"] * 1586), r"expected whole-number labels, got dtype <U1"),
     ],
-    ids=["pandas", "list", "other-rows"],
+    ids=["wrong-length", "fractions", "strings"],
 )
-def test_the_wrong_kind_of_frame_is_named(make, match, df_train, sfs):
-    feedback = lesson05.check_partitions(make(df_train), df_train, sfs)
+def test_badly_shaped_labels_say_what_was_expected(lesson, ind, message):
+    _, pred = solution.slice_labels(lesson["Y"], lesson["S"], NAME)
+    feedback = _check_labels(lesson, ind, pred)
     assert not feedback
-    assert match in feedback.message
+    assert re.search(message, feedback.message), feedback.message
 
 
-# 5b ------------------------------------------------------------------------------------------
+def test_bool_and_tensor_answers_are_accepted(lesson):
+    ind, pred = solution.slice_labels(lesson["Y"], lesson["S"], NAME)
+    assert _check_labels(lesson, ind.astype(bool), torch.as_tensor(pred))
+
+
+# 3b ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def model_and_batch():
+    # Large random weights make the indicators and predictors confident in different slices, so
+    # the attention weights (and every slip below) differ clearly from one another.
+    torch.manual_seed(0)
+    model = SliceAwareClassifier(nn.Linear(6, 8), 8, ["a", "b", "c"])
+    with torch.no_grad():
+        for p in model.parameters():
+            p.mul_(4)
+    X_dict = {"input_data": torch.randn(10, 6)}
+    with torch.no_grad():
+        out = model(X_dict)
+    return model, X_dict, out
+
+
+def _check_attention(model_and_batch, weights, top=None):
+    model, X_dict, out = model_and_batch
+    if top is None:
+        top = model.all_slice_names[int(out["attention"][0].argmax())]
+    return lesson05.check_attention(weights, top, model, X_dict)
+
+
+def test_attention_solution_equals_the_models_own_weights(model_and_batch):
+    _, _, out = model_and_batch
+    torch.testing.assert_close(solution.attention_weights(out), out["attention"])
+
+
+def test_attention_solution_passes(model_and_batch):
+    model, _, out = model_and_batch
+    weights = solution.attention_weights(out)
+    top = solution.top_expert(weights, model.all_slice_names)
+    feedback = _check_attention(model_and_batch, weights, top)
+    assert feedback, feedback
+    assert "Weights: all 40 match" in feedback.message
+    assert f"Top expert: {top!r}" in feedback.message
+    assert _check_attention(model_and_batch, weights.numpy(), top)  # numpy answers work too
+
+
+def _slip(out, kind):
+    ind, pred = out["ind"], out["pred"]
+    p_in, p_spam = torch.softmax(ind, -1)[..., 1], torch.softmax(pred, -1)[..., 1]
+    return {
+        "uniform": torch.full(p_in.shape, 1 / p_in.shape[1]),
+        "logits": torch.softmax(ind[..., 1] * pred[..., 1], dim=1),
+        "no-softmax": p_in * p_spam,
+        "batch-softmax": torch.softmax(p_in * p_spam, dim=0),
+        "column-0": torch.softmax(torch.softmax(ind, -1)[..., 0] * p_spam, dim=1),
+        "ham": torch.softmax(p_in * torch.softmax(pred, -1)[..., 0], dim=1),
+        "max-prob": torch.softmax(p_in * torch.softmax(pred, -1).amax(-1), dim=1),
+    }[kind]
+
+
+@pytest.mark.parametrize(
+    "kind, hint",
+    [
+        ("uniform", "starting point's uniform weights"),
+        ("logits", "You multiplied raw logits"),
+        ("no-softmax", "finish with a softmax over the slices"),
+        ("batch-softmax", "Your softmax runs over the batch"),
+        ("column-0", "You used column 0, 'not in the slice'"),
+        ("ham", "You used the probability of ham"),
+        ("max-prob", "You used the predictor's largest probability"),
+    ],
+)
+def test_attention_slips_are_named(model_and_batch, kind, hint):
+    _, _, out = model_and_batch
+    feedback = _check_attention(model_and_batch, _slip(out, kind))
+    assert not feedback
+    assert re.search(r"Weights: off by up to \d\.\d{3}\.", feedback.message), feedback.message
+    assert hint in feedback.message
+
+
+def test_weights_with_both_classes_are_told_to_take_column_one(model_and_batch):
+    _, _, out = model_and_batch
+    feedback = _check_attention(model_and_batch, torch.softmax(out["ind"], -1))
+    assert not feedback
+    assert "expected shape (10, 4), got (10, 4, 2)" in feedback.message
+    assert "take column 1" in feedback.message
+
+
+def test_an_unknown_slip_gets_the_steps_to_check(model_and_batch):
+    _, _, out = model_and_batch
+    feedback = _check_attention(model_and_batch, out["attention"].flip(1))
+    assert not feedback
+    assert "Check each step" in feedback.message
+
+
+def test_top_expert_as_a_position_is_told_to_give_the_name(model_and_batch):
+    model, _, out = model_and_batch
+    feedback = _check_attention(model_and_batch, out["attention"], int(out["attention"][0].argmax()))
+    assert not feedback
+    assert "Weights: all 40 match" in feedback.message
+    assert "give the slice's name, e.g. model.all_slice_names[position]" in feedback.message
+
+
+def test_a_wrong_top_expert_quotes_both_weights(model_and_batch):
+    model, _, out = model_and_batch
+    first = out["attention"][0]
+    wrong = model.all_slice_names[int(first.argmin())]
+    feedback = _check_attention(model_and_batch, out["attention"], wrong)
+    assert not feedback
+    assert f"Top expert: {wrong!r} gets {first.min():.3f} for the first comment" in feedback.message
+    assert f"another slice gets {first.max():.3f}" in feedback.message
+
+
+def test_a_name_that_is_no_slice_is_rejected(model_and_batch):
+    _, _, out = model_and_batch
+    feedback = _check_attention(model_and_batch, out["attention"], "short_comment")
+    assert not feedback
+    assert "'short_comment' is not one of the model's slices ['a', 'b', 'c', 'base']" in feedback.message
+
+
+# 3c -------------------------------------------------------------------------------------------
 
 
 @pytest.fixture
-def right():
-    return solution.scaling_plan(lesson05.MEASURED, lesson05.SCENARIOS, lesson05.LAPTOP)
+def training_log(tmp_path):
+    import pandas as pd
+
+    rows = [
+        {"epoch": 0, "task/SnorkelDataset/valid/f1": 0.80, "slice:short_comment/SnorkelDataset/valid/f1": 0.50},
+        {"epoch": 1, "task/SnorkelDataset/valid/f1": 0.90, "slice:short_comment/SnorkelDataset/valid/f1": 0.70},
+        {"epoch": 2, "task/SnorkelDataset/valid/f1": 0.85, "slice:short_comment/SnorkelDataset/valid/f1": 0.75},
+        {"epoch": 3, "task/SnorkelDataset/valid/f1": 0.86, "slice:short_comment/SnorkelDataset/valid/f1": 0.75},
+    ]
+    path = tmp_path / "log.jsonl"
+    pd.DataFrame(rows).to_json(path, orient="records", lines=True)
+    return str(path)
 
 
-def test_the_scaling_plan_passes(right):
-    feedback = lesson05.check_scaling_plan(*right)
-    assert feedback, feedback
-    assert "Rates: both right (1,250 and 2,222 rows/s)." in feedback.message
-    assert "Choices: all 4 right." in feedback.message
-
-
-def test_the_notebook_starting_point_asks_for_numbers_and_choices():
-    rates = {"n_jobs=1": None, "n_jobs=2": None}
-    feedback = lesson05.check_scaling_plan(rates, dict.fromkeys("ABCD"))
-    assert not feedback
-    assert "expected a number for n_jobs=1 rate (rows/s), got NoneType None" in feedback.message
-    expected = "no choice yet for A, B, C, D; write one of 'pandas', 'n_jobs', 'dask'"
-    assert expected in feedback.message
-
-
-@pytest.mark.parametrize(
-    "key, value, hint",
-    [
-        ("n_jobs=1", 16.0 / 20_000, "That is seconds per row; rows per second is rows / seconds."),
-        ("n_jobs=1", 20_000 / 16.0 / 60, "That is rows per minute"),
-        ("n_jobs=2", 2 * 20_000 / 16.0, "That is twice the n_jobs=1 rate, a perfect speed-up"),
-    ],
-    ids=["seconds-per-row", "per-minute", "perfect-speed-up"],
-)
-def test_a_wrong_rate_says_how_far_off_and_why(key, value, hint, right):
-    rates, choices = right
-    feedback = lesson05.check_scaling_plan({**rates, key: value}, choices)
-    assert not feedback
-    assert f"your {key} rate (rows/s) is" in feedback.message
-    assert "off by" in feedback.message
-    assert hint in feedback.message
-    assert "Choices: all 4 right." in feedback.message  # the other half still says what is right
+def test_best_slice_epoch_solution_passes(training_log):
+    epoch, f1 = solution.best_slice_epoch(training_log, "short_comment")
+    assert (epoch, f1) == (2, 0.75)
+    assert lesson05.check_best_slice_epoch(epoch, f1, training_log)
 
 
 @pytest.mark.parametrize(
-    "scenario, wrong, reason",
+    "epoch, f1, hint",
     [
-        ("A", "n_jobs", "one process needs 240 s for 300,000 comments, within the 10-minute"),
-        ("B", "pandas", "one process needs 800 s for 1,000,000 comments, over the 10-minute"),
-        ("C", "n_jobs", "The frame takes 20 GB, more than a fifth of 16 GB (3.2 GB)"),
-        ("D", "n_jobs", "needs 2,250 s, still over it, so it needs more machines"),
+        (1, 0.90, r"That is the best epoch of the \*overall\* F1; read the slice's own column"),
+        (3, 0.75, r"It ties with the best, but an earlier epoch reached it first"),
+        (0, 0.5, r"At epoch 0 the slice's F1 is 0\.500; a higher value occurs"),
+        (2, 0.7, r"Epoch 2 is right, but its F1 is not 0\.7"),
+        (None, None, r"Expected the epoch as an int, got NoneType None"),
+        (9, 0.1, r"Epoch 9 is not in the log, which has epochs 0 to 3"),
     ],
 )
-def test_a_wrong_choice_is_explained_with_the_scenarios_numbers(scenario, wrong, reason, right):
-    rates, choices = right
-    feedback = lesson05.check_scaling_plan(rates, {**choices, scenario: wrong})
-    assert not feedback
-    assert "3 of 4 right" in feedback.message
-    assert f"{scenario}: you chose {wrong!r}, expected {choices[scenario]!r}." in feedback.message
-    assert reason in feedback.message
-
-
-@pytest.mark.parametrize(
-    "choices, match",
-    [
-        ({"A": "Pandas", "B": "n_jobs", "C": "dask", "D": "dask"}, "'Pandas' (A): not a tool"),
-        (["pandas", "n_jobs", "dask", "dask"], "expected a dict like {'A': 'pandas', ...}"),
-    ],
-    ids=["unknown-tool", "list"],
-)
-def test_choices_in_the_wrong_form_are_named(choices, match, right):
-    feedback = lesson05.check_scaling_plan(right[0], choices)
-    assert not feedback
-    assert match in feedback.message
-
-
-@pytest.mark.parametrize(
-    "frame_gb, comments, expected",
-    [
-        (3.2, 1_000, "pandas"),  # exactly a fifth of 16 GB still fits
-        (3.3, 1_000, "dask"),
-        (0.1, 600 * 1_000, "pandas"),  # exactly at the limit with one process
-        (0.1, 600 * 1_000 + 1, "n_jobs"),
-        (0.1, 600 * 2_000 + 1, "dask"),
-    ],
-)
-def test_choose_tool_follows_the_ladder_at_its_edges(frame_gb, comments, expected):
-    scenario = {"comments": comments, "frame_gb": frame_gb, "limit_minutes": 10}
-    rates = {"n_jobs=1": 1_000.0, "n_jobs=2": 2_000.0}
-    assert solution.choose_tool(scenario, rates, {"ram_gb": 16, "cores": 2}) == expected
-
-
-# 5c ------------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def sdf_train(spark, df_train):
-    return spark.createDataFrame(df_train[["text"]])
-
-
-@pytest.fixture(scope="module")
-def n_check_out(df_train):
-    return int(df_train.text.str.contains("check.*out", case=False).sum())
-
-
-@pytest.mark.parametrize(
-    "make",
-    [
-        lambda F: solution.check_out_expression(),
-        lambda F: F.lower(F.col("text")).rlike("check.*out"),  # lower-casing also ignores case
-    ],
-    ids=["solution", "lower"],
-)
-def test_expressions_that_ignore_case_pass(make, sdf_train, df_train, n_check_out):
-    from pyspark.sql import functions as F
-
-    feedback = lesson05.check_column_expression(make(F), sdf_train)
-    assert feedback, feedback
-    assert repr(feedback) == (
-        f"[correct] Exercise 5c: your expression slices all {len(df_train)} rows as the Python SF "
-        f"regex_check_out does ({n_check_out} in the slice), with no row leaving Spark's JVM."
-    )
-
-
-def test_the_notebook_starting_point_is_told_which_rows_are_missing(sdf_train, n_check_out):
-    from pyspark.sql import functions as F
-
-    feedback = lesson05.check_column_expression(F.lit(False), sdf_train)
-    assert not feedback
-    assert f"{n_check_out} of 1586 rows are sliced differently" in feedback.message
-    assert f"({n_check_out} in its slice, 0 in yours)" in feedback.message
-    assert f"{n_check_out} in the SF's slice but not in yours, e.g.:\n    row " in feedback.message
-    assert "Hint" not in feedback.message  # lower-casing the text would not help F.lit(False)
-
-
-def test_a_case_sensitive_pattern_is_told_to_ignore_case(sdf_train, df_train):
-    # The plausible slip: the Python pattern pasted into rlike, without re.I's counterpart.
-    from pyspark.sql import functions as F
-
-    feedback = lesson05.check_column_expression(F.col("text").rlike("check.*out"), sdf_train)
-    assert not feedback
-    missing = df_train.text.str.contains("check.*out", case=False) & ~df_train.text.str.contains(
-        "check.*out")
-    first = int(np.flatnonzero(missing.to_numpy())[0])
-    assert f"{int(missing.sum())} in the SF's slice but not in yours, e.g.:" in feedback.message
-    assert f"    row {first}: {df_train.text.iloc[first][:40]!r}"[:-1] in feedback.message
-    assert "in your slice but not in the SF's" not in feedback.message
-    assert "start the pattern with (?i), or lower the text first" in feedback.message
-
-
-def test_a_literal_phrase_misses_the_rows_with_words_between(sdf_train):
-    from pyspark.sql import functions as F
-
-    feedback = lesson05.check_column_expression(F.lower("text").contains("check out"), sdf_train)
-    assert not feedback
-    assert "in the SF's slice but not in yours" in feedback.message
-    assert "'CHECK MY CHANNEL OUT PLEASE. I DO SINGING COVERS" in feedback.message
-    assert "Hint" not in feedback.message  # case is not what is missing
-
-
-@pytest.mark.parametrize(
-    "make, match",
-    [
-        (lambda F: "(?i)check.*out",
-         "expected a Spark Column such as F.col('text').rlike(...), got str '(?i)check.*out'. "
-         "That is a pattern alone; test it on the column: F.col('text').rlike(pattern)."),
-        (lambda F: F.length("text"),
-         "your expression gives int values; a slice needs true or false per row"),
-        (lambda F: F.col("txt").rlike("(?i)check.*out"),
-         "Spark could not evaluate your expression: AnalysisException: "
-         "[UNRESOLVED_COLUMN.WITH_SUGGESTION] A column, variable, or function parameter with name "
-         "`txt` cannot be resolved."),
-        (lambda F: F.when(F.col("text").rlike("(?i)check.*out"), True),
-         "your expression is null on"),
-    ],
-    ids=["pattern-only", "not-boolean", "unknown-column", "nulls"],
-)
-def test_expressions_of_the_wrong_kind_are_named(make, match, sdf_train):
-    from pyspark.sql import functions as F
-
-    feedback = lesson05.check_column_expression(make(F), sdf_train)
-    assert not feedback
-    assert match in feedback.message
-
-
-def test_a_pandas_frame_is_not_a_spark_frame(spark, df_train):
-    from pyspark.sql import functions as F
-
-    feedback = lesson05.check_column_expression(F.lit(True), df_train)
-    assert not feedback
-    assert "expected the Spark DataFrame sdf_train, got DataFrame" in feedback.message
+def test_best_slice_epoch_slips_are_named(training_log, epoch, f1, hint):
+    feedback = lesson05.check_best_slice_epoch(epoch, f1, training_log)
+    assert not feedback and re.search(hint, str(feedback)), str(feedback)

@@ -1,211 +1,241 @@
 """Lesson 06's exercises: each reference answer passes its check, and plausible wrong answers fail
-with feedback that names what is wrong."""
+with feedback that names what is wrong. No training: 4b uses a literal table of per-seed results."""
 
+import math
 import re
-from collections import Counter
 
+import numpy as np
 import pandas as pd
 import pytest
-import spacy
 
 from exercises import lesson06
 from exercises.solutions import lesson06 as solution
-from snorkel_slice.slicing import nlp_slicing_function, slicing_function
+from snorkel_slice.datasets.synthetic import make_circle_data
+from snorkel_slice.slicing.sf import slicing_function
 
-SPAM_RULES = solution.SPAM_RULES
-
-
-@pytest.fixture(scope="module")
-def df_train(labelled):
-    return labelled[0]
+# 4a ------------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def df_test(labelled):
-    return labelled[3]
-
-
-@pytest.fixture(scope="module")
-def train_docs(df_train):
-    return list(spacy.load(SPAM_RULES).pipe(df_train["text"]))
-
-
-def _shouts(count, language=SPAM_RULES):
-    """An NLP SF named like the exercise's, slicing comments where count(doc) is true."""
-
-    @nlp_slicing_function(language=language)
-    def shouts(x):
-        return count(x.doc)
-
-    return shouts
-
-
-def _reference_count(doc):
-    """The reference's rule; only the pipeline differs in the tests that use it."""
-    return sum(solution.is_shouted(t) for t in doc) >= solution.MIN_SHOUTED
-
-
-# 6a ------------------------------------------------------------------------------------------
-
-
-def test_the_shouts_solution_passes(df_test):
-    feedback = lesson06.check_shouts(solution.shouts, df_test)
+def test_parameter_formula_solution_passes_and_matches_counted_models():
+    feedback = lesson06.check_slice_head_parameters(solution.slice_head_parameters)
     assert feedback, feedback
-    assert repr(feedback).startswith("[correct]")
-    assert f"all {len(df_test)} rows are sliced as expected" in feedback.message
+    assert "right for all 5 models" in feedback.message
+    assert "hold 92,088,670 parameters" in feedback.message
+    for h, k, C in lesson06.CONFIGS:
+        assert solution.slice_head_parameters(h, k, C) == lesson06.counted_overhead(h, k, C)
 
 
-def test_the_notebook_starting_point_fails_and_quotes_the_reference_counts(df_test):
-    feedback = lesson06.check_shouts(_shouts(lambda doc: False), df_test)
-    assert not feedback
-    assert "missing from your slice" in feedback.message
-    assert re.search(r"Hint: index \d+: the reference counts \d+ shouted tokens \('[A-Z]+'", feedback.message)
+def test_the_lessons_numbers_follow_from_the_formula():
+    # Lesson 06 prints 82 -> 1,340 (1 x 16) and 4,482 -> 21,772 (2 x 64) parameters.
+    assert solution.slice_head_parameters(16, 3, 2) == 1340 - 82
+    assert solution.slice_head_parameters(64, 3, 2) == 21772 - 4482
+
+
+def _without(part):
+    def formula(h, k, C):
+        n = k + 1
+        terms = {
+            "base": -(h * h + 3 * h + 2),
+            "indicators": -n * (2 * h + 2),
+            "transforms": -n * (h * h + h),
+            "shared head": -C * (h + 1),
+            "master head too": C * (h + 1),
+            "biases": -(n * (h + 2) + C),
+            "transform biases": -n * h,
+        }
+        return solution.slice_head_parameters(h, k, C) + terms[part]
+
+    return formula
 
 
 @pytest.mark.parametrize(
-    "count, hint",
+    "part, hint",
     [
-        (lambda doc: sum(t.is_alpha and t.is_upper for t in doc) >= 3,
-         "capitals of any length gives: 'I', 'A' and 'OK' count in yours. Keep only tokens with len(token) >= 3."),
-        (lambda doc: sum(t.is_upper and len(t) >= 3 for t in doc) >= 3,
-         "upper-case tokens that are not words gives"),
-        (lambda doc: sum(w.isalpha() and w.isupper() and len(w) >= 3 for w in doc.text.split()) >= 3,
-         "splitting the text on spaces gives"),
-        (lambda doc: sum(t.is_alpha and t.is_upper and len(t) >= 3 for t in doc) > 3,
-         "what '> 3' gives; at least 3 means '>= 3'"),
-        (lambda doc: sum(t.is_alpha and t.is_upper and len(t) >= 3 for t in doc) >= 2,
-         "what '>= 2' gives; at least 3 means '>= 3'"),
-        (lambda doc: sum(t.is_alpha and t.is_upper and len(t) > 3 for t in doc) >= 3,
-         "what 'len(token) > 3' gives"),
+        ("base", "count base too, k + 1 slices in all"),
+        ("indicators", "That is the indicator heads"),
+        ("transforms", "That is the transforms, Linear(h, h) per slice"),
+        ("shared head", "That is the shared prediction head"),
+        ("master head too", "the master head is the plain model's own head"),
+        ("biases", "That is the biases"),
+        ("transform biases", "That is the transforms' biases"),
     ],
-    ids=["any-length", "not-alpha", "split-on-spaces", "greater-than", "off-by-one", "len-greater"],
 )
-def test_a_plausible_slip_is_named(df_test, count, hint):
-    feedback = lesson06.check_shouts(_shouts(count), df_test)
+def test_a_missing_part_is_named(part, hint):
+    feedback = lesson06.check_slice_head_parameters(_without(part))
     assert not feedback
-    assert "rows are sliced differently" in feedback.message
-    assert re.search(r"index \d+: '", feedback.message), feedback.message  # quotes a comment
-    assert hint in feedback.message, feedback.message
-    assert feedback.message.count("Hint: your slice is what") == 1  # one diagnosis, not a list
+    assert re.search(r"for h=16, k=3, C=2 your formula gives [\d,]+; the slice experts have 1,258 "
+                     r"\(off by [-+][\d,]+\)", feedback.message), feedback.message
+    assert hint in feedback.message
 
 
-# On the test comments the blank pipeline happens to give the same slice; on these it does not.
-MARKED = pd.DataFrame({"text": ["OMG LOVE THIS\ufeff", "nice song\ufeff"]})
-
-
-def test_shouts_with_the_blank_pipeline_is_told_about_the_byte_order_mark():
-    feedback = lesson06.check_shouts(_shouts(_reference_count, language="blank:en"), MARKED)
+def test_the_notebook_starting_point_says_how_far_off_it_is():
+    feedback = lesson06.check_slice_head_parameters(lambda h, k, C: 0)
     assert not feedback
-    assert "index 0: 'OMG LOVE THIS\\ufeff'" in feedback.message
-    assert "the reference counts 3 shouted tokens ('OMG', 'LOVE', 'THIS')" in feedback.message
-    assert "language='blank:en'" in feedback.message
-    assert "byte-order mark" in feedback.message
-    assert "language=SPAM_RULES" in feedback.message
+    assert "gives 0; the slice experts have 1,258 (off by -1,258)" in feedback.message
 
 
-def test_shouts_with_another_saved_pipeline_names_its_folder_not_its_path(tmp_path):
-    nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
-    nlp.to_disk(tmp_path / "my_pipeline")
-    feedback = lesson06.check_shouts(
-        _shouts(_reference_count, language=str(tmp_path / "my_pipeline")), MARKED
+def test_a_formula_right_only_for_two_classes_fails_on_three():
+    feedback = lesson06.check_slice_head_parameters(
+        lambda h, k, C: (k + 1) * (h * h + 3 * h + 2) + 2 * (h + 1)
     )
     assert not feedback
-    assert "a pipeline saved in a folder named 'my_pipeline'" in feedback.message
-    assert str(tmp_path) not in feedback.message
-
-
-def test_a_plain_sf_is_told_to_use_the_nlp_decorator(df_test):
-    @slicing_function()
-    def shouts(x):
-        return sum(w.isupper() for w in x.text.split()) >= 3
-
-    feedback = lesson06.check_shouts(shouts, df_test)
-    assert not feedback
-    assert "is a plain SF, so x has no Doc" in feedback.message
-    assert "@nlp_slicing_function(language=SPAM_RULES)" in feedback.message
-
-
-def test_an_sf_returning_the_count_reports_the_sf_error(df_test):
-    feedback = lesson06.check_shouts(_shouts(lambda doc: sum(t.is_upper for t in doc)), df_test)
-    assert not feedback
-    assert "your SF 'shouts' raised" in feedback.message
-
-
-def test_an_undecorated_function_is_told_to_decorate_it(df_test):
-    feedback = lesson06.check_shouts(lambda x: False, df_test)
-    assert not feedback
-    assert "expected a SlicingFunction" in feedback.message
-
-
-# 6b ------------------------------------------------------------------------------------------
-
-
-def test_the_artist_mentions_solution_passes(df_train, train_docs):
-    feedback = lesson06.check_artist_mentions(solution.artist_mentions(train_docs), df_train)
-    assert feedback, feedback
-    assert feedback.message.startswith(f"the {len(df_train)} comments name: Katy Perry ")
-
-
-def test_a_counter_passes_too(df_train, train_docs):
-    counts = Counter(e.ent_id_ for d in train_docs for e in d.ents if e.label_ == "ARTIST")
-    assert lesson06.check_artist_mentions(counts, df_train)
-
-
-def test_the_starting_point_says_what_to_do_and_gives_no_number_away(df_train, train_docs):
-    feedback = lesson06.check_artist_mentions({}, df_train)
-    assert not feedback
-    assert "no counts yet" in feedback.message and "nlp.pipe" in feedback.message
-    assert not re.search(r"\d", feedback.message.replace(str(len(df_train)), ""))
-
-
-def test_counting_entity_texts_is_told_to_key_by_ent_id(df_train, train_docs):
-    counts = Counter(e.text for d in train_docs for e in d.ents if e.label_ == "ARTIST")
-    feedback = lesson06.check_artist_mentions(counts, df_train)
-    assert not feedback
-    assert "not an artist's id: 'Eminem'" not in feedback.message  # 'Eminem' is both a text and an id
-    assert re.search(r"not an artist's id: '[^']+'", feedback.message), feedback.message
-    assert "Key by ent.ent_id_" in feedback.message
-
-
-def test_counting_songs_too_is_told_to_keep_artists(df_train, train_docs):
-    counts = Counter(e.ent_id_ for d in train_docs for e in d.ents)
-    feedback = lesson06.check_artist_mentions(counts, df_train)
-    assert not feedback
-    assert re.search(r"'Katy Perry' \(\d+, too many\)", feedback.message), feedback.message
-    assert "counted SONG entities too" in feedback.message
-
-
-def test_counting_comments_is_told_to_count_mentions(df_train, train_docs):
-    counts = Counter(i for d in train_docs for i in {e.ent_id_ for e in d.ents if e.label_ == "ARTIST"})
-    feedback = lesson06.check_artist_mentions(counts, df_train)
-    assert not feedback
-    assert "too few" in feedback.message
-    assert "you counted comments, once each" in feedback.message
-
-
-def test_a_wrong_count_never_gives_the_expected_number_away(df_train, train_docs):
-    counts = solution.artist_mentions(train_docs) | {"Eminem": 1}
-    feedback = lesson06.check_artist_mentions(counts, df_train)
-    assert not feedback
-    assert feedback.message == "1 of the 6 artists named have a wrong count: 'Eminem' (1, too few)."
+    assert "for h=8, k=2, C=3" in feedback.message
 
 
 @pytest.mark.parametrize(
-    "answer, match",
+    "formula, message",
     [
-        ([("Eminem", 3)], r"expected a dict \{artist: mentions\}.*got list"),
-        ({"Eminem": 2.5}, r"the counts must be whole numbers; 'Eminem' has 2\.5"),
-        ({"Eminem": True}, r"the counts must be whole numbers; 'Eminem' has True"),
+        (lambda h, k, C: h / 0, r"your formula raised ZeroDivisionError"),
+        (lambda h, k, C: "1258", r"expected a whole number, got str '1258'"),
+        (lambda h, k, C: math.nan, r"expected a whole number, got float nan"),
+        (1258, r"expected a function of \(h, k, C\), got int"),
     ],
+    ids=["raises", "string", "nan", "not-callable"],
 )
-def test_answers_of_the_wrong_shape_are_named(df_train, answer, match):
-    feedback = lesson06.check_artist_mentions(answer, df_train)
+def test_bad_formulas_say_what_went_wrong(formula, message):
+    feedback = lesson06.check_slice_head_parameters(formula)
     assert not feedback
-    assert re.search(match, feedback.message), feedback.message
+    assert re.search(message, feedback.message), feedback.message
 
 
-def test_the_check_works_on_any_comments():
-    df = pd.DataFrame({"text": ["Eminem and EMINEM", "Roar by Katy Perry", "nice"]})
-    assert lesson06.check_artist_mentions({"Eminem": 2, "Katy Perry": 1}, df)
-    assert not lesson06.check_artist_mentions({"Eminem": 1, "Katy Perry": 1}, df)
+# 4b ------------------------------------------------------------------------------------------
+
+SEEDS = [0, 1, 2, 3, 4]
+CIRCLES = ["circle_bottom", "circle_right", "circle_top"]
+
+
+@pytest.fixture
+def runs():
+    """Per-seed accuracies of two models, as in the lesson's `runs` (index seed, one column each)."""
+    plain = pd.DataFrame(
+        [[0.85, 0.0, 0.0, 0.1], [0.86, 0.0, 0.2, 0.0], [0.84, 0.0, 0.0, 0.5],
+         [0.88, 0.0, 0.7, 0.6], [0.86, 0.0, 0.0, 0.5]],
+        index=pd.Index(SEEDS, name="seed"), columns=["overall", *CIRCLES],
+    )
+    sliced = pd.DataFrame(
+        [[0.91, 0.55, 0.85, 0.66], [0.94, 0.44, 0.86, 0.75], [0.94, 0.62, 0.94, 0.79],
+         [0.94, 0.68, 0.83, 0.79], [0.95, 0.60, 0.90, 0.89]],
+        index=pd.Index(SEEDS, name="seed"), columns=["overall", *CIRCLES],
+    )
+    return sliced, plain
+
+
+def test_paired_gains_solution_passes(runs):
+    sliced, plain = runs
+    feedback = lesson06.check_paired_gains(solution.paired_gains(sliced, plain), sliced, plain)
+    assert feedback, feedback
+    assert "gain: right on all 3 circles. spread: right on all 3 circles." in feedback.message
+    diff = sliced["circle_bottom"] - plain["circle_bottom"]
+    assert f"circle_bottom: {diff.mean():+.3f} ± {diff.std():.3f}" in feedback.message
+
+
+def test_paired_gains_without_the_overall_row_pass(runs):
+    sliced, plain = runs
+    answer = solution.paired_gains(sliced, plain).drop(index="overall")
+    assert lesson06.check_paired_gains(answer, sliced, plain)
+
+
+def _answer(sliced, plain, spread):
+    return pd.DataFrame({"gain": sliced.mean() - plain.mean(), "spread": spread})
+
+
+@pytest.mark.parametrize(
+    "spread, hint",
+    [
+        (lambda s, p: 0.0, "The spread is still 0"),
+        (lambda s, p: (s - p).std(ddof=0), "population standard deviation (ddof=0"),
+        (lambda s, p: np.sqrt(s.var() + p.var()), "as if they were independent"),
+        (lambda s, p: s.std() + p.std(), "You added the two models' spreads"),
+        (lambda s, p: (s.std() - p.std()).abs(), "You subtracted the two models' spreads"),
+    ],
+    ids=["zero", "ddof0", "unpaired", "sum", "difference"],
+)
+def test_spread_slips_are_named(runs, spread, hint):
+    sliced, plain = runs
+    feedback = lesson06.check_paired_gains(_answer(sliced, plain, spread(sliced, plain)), sliced, plain)
+    assert not feedback
+    assert "gain: right on all 3 circles." in feedback.message
+    assert re.search(r"spread on circle_\w+: yours is [\d.]+, expected [\d.]+ \(off by [-+][\d.]+\)",
+                     feedback.message), feedback.message
+    assert hint in feedback.message
+
+
+def test_the_notebook_starting_point_gets_both_hints(runs):
+    sliced, plain = runs
+    answer = pd.DataFrame({"gain": 0.0, "spread": 0.0}, index=sliced.columns)
+    feedback = lesson06.check_paired_gains(answer, sliced, plain)
+    assert not feedback
+    assert "The gain is still 0: subtract the plain accuracy" in feedback.message
+    assert "The spread is still 0" in feedback.message
+
+
+def test_a_flipped_sign_is_named(runs):
+    sliced, plain = runs
+    answer = solution.paired_gains(plain, sliced)
+    feedback = lesson06.check_paired_gains(answer, sliced, plain)
+    assert not feedback
+    assert "The sign is flipped" in feedback.message
+    assert "spread: right on all 3 circles." in feedback.message  # a spread has no sign
+
+
+@pytest.mark.parametrize(
+    "answer, message",
+    [
+        (lambda g: g["gain"], r"expected a DataFrame with columns 'gain' and 'spread'"),
+        (lambda g: g.rename(columns={"spread": "std"}), r"got \['gain', 'std'\]"),
+        (lambda g: g.reset_index(drop=True), r"rows \['circle_bottom', 'circle_right', 'circle_top'\] "
+                                            r"are missing"),
+    ],
+    ids=["series", "wrong-column", "unnamed-rows"],
+)
+def test_badly_shaped_gains_say_what_was_expected(runs, answer, message):
+    sliced, plain = runs
+    feedback = lesson06.check_paired_gains(answer(solution.paired_gains(sliced, plain)), sliced, plain)
+    assert not feedback
+    assert re.search(message, feedback.message), feedback.message
+
+
+# 4c ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def df_train():
+    return make_circle_data(2000, seed=100)[0]
+
+
+def test_circle_sf_solution_passes(df_train):
+    feedback = lesson06.check_circle_sf(solution.circle_left, df_train)
+    assert feedback, feedback
+    assert re.search(r"all 2000 rows are sliced as expected \(\d+ in the slice\)", feedback.message)
+
+
+def _circle_sf(test):
+    @slicing_function()
+    def circle_left(x):
+        return bool(test(x.x1, x.x2))
+
+    return circle_left
+
+
+@pytest.mark.parametrize(
+    "test, hint",
+    [
+        (lambda a, b: math.hypot(a - 0.6, b - 0.1) < 0.2, "The center is at (-0.6, -0.1)"),
+        (lambda a, b: math.hypot(a + 0.1, b + 0.6) < 0.2, "x1 and x2 are swapped"),
+        (lambda a, b: (a + 0.6) ** 2 + (b + 0.1) ** 2 < 0.2, "compared the squared distance with 0.2"),
+        (lambda a, b: abs(a + 0.6) < 0.2 and abs(b + 0.1) < 0.2, "That is a square around the center"),
+        (lambda a, b: False, "Your slice is empty"),
+    ],
+    ids=["sign", "swapped", "squared", "square", "empty"],
+)
+def test_circle_slips_are_named_and_points_quoted(df_train, test, hint):
+    feedback = lesson06.check_circle_sf(_circle_sf(test), df_train)
+    assert not feedback
+    assert re.search(r"index \d+: '\([-+]\d\.\d{3}, [-+]\d\.\d{3}\)'", feedback.message), feedback.message
+    assert hint in feedback.message
+
+
+def test_an_undecorated_function_is_told_to_use_the_decorator(df_train):
+    feedback = lesson06.check_circle_sf(lambda x: False, df_train)
+    assert not feedback
+    assert "@slicing_function()" in feedback.message

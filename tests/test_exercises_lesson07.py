@@ -1,186 +1,211 @@
 """Lesson 07's exercises: each reference answer passes its check, and plausible wrong answers fail
-with feedback that names what is wrong. The lesson's Adult model and top found slice are rebuilt
-here."""
+with feedback that names what is wrong."""
 
 import re
+from collections import Counter
 
-import numpy as np
 import pandas as pd
 import pytest
-from sklearn.compose import ColumnTransformer
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import train_test_split
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import OneHotEncoder, StandardScaler
+import spacy
 
 from exercises import lesson07
 from exercises.solutions import lesson07 as solution
-from snorkel_slice.analysis import adjust_p_values, find_slices
-from snorkel_slice.datasets import load_adult_dataset
-from snorkel_slice.slicing.apply import PandasSFApplier
+from snorkel_slice.slicing import nlp_slicing_function, slicing_function
 
-COLUMNS = ["age", "workclass", "education", "marital_status", "occupation", "relationship",
-           "race", "sex", "hours_per_week", "native_country"]
-P_VALUES = [0.012, 0.3, 0.001, 0.04, 0.014]  # the lesson's 7b
+SPAM_RULES = solution.SPAM_RULES
 
 
 @pytest.fixture(scope="module")
-def lesson(adult_data_dir):
-    """What the lesson has at its exercises: the top found slice and both splits' predictions."""
-    df_train, df_test = load_adult_dataset(adult_data_dir)
-    df_fit, df_valid = train_test_split(df_train, test_size=0.3, random_state=123)
-    categorical = [c for c in df_train.columns if not pd.api.types.is_numeric_dtype(df_train[c])]
-    numeric = [c for c in df_train.columns if c not in categorical and c != "label"]
-    features = ColumnTransformer([
-        ("categories", OneHotEncoder(handle_unknown="ignore"), categorical),
-        ("numbers", StandardScaler(), numeric),
-    ])
-    model = make_pipeline(features, LogisticRegression(max_iter=1000))
-    model.fit(df_fit[categorical + numeric], df_fit["label"])
-    preds_valid = model.predict(df_valid[categorical + numeric])
-    preds_test = model.predict(df_test[categorical + numeric])
-    golds_valid, golds_test = df_valid["label"].to_numpy(), df_test["label"].to_numpy()
-    top = find_slices(df_valid, (preds_valid != golds_valid).astype(int), columns=COLUMNS, k=1)[0]
-    return dict(sf=top, df_test=df_test, golds_test=golds_test, preds_test=preds_test,
-                df_valid=df_valid, golds_valid=golds_valid, preds_valid=preds_valid)
+def df_train(labelled):
+    return labelled[0]
 
 
-def _check_7a(lesson, gap):
-    return lesson07.check_complement_gap(
-        gap, lesson["sf"], lesson["df_test"], lesson["golds_test"], lesson["preds_test"],
-        lesson["df_valid"], lesson["golds_valid"], lesson["preds_valid"],
-    )
+@pytest.fixture(scope="module")
+def df_test(labelled):
+    return labelled[3]
 
 
-def _right_and_mask(lesson, split):
-    # Over the >50K rows only: a gap of these is a recall gap.
-    S = PandasSFApplier([lesson["sf"]]).apply(lesson[f"df_{split}"], progress_bar=False)
-    positive = lesson[f"golds_{split}"] == 1
-    right = lesson[f"preds_{split}"] == lesson[f"golds_{split}"]
-    return right[positive], (S[lesson["sf"].name] == 1)[positive]
+@pytest.fixture(scope="module")
+def train_docs(df_train):
+    return list(spacy.load(SPAM_RULES).pipe(df_train["text"]))
 
 
-# 7a ------------------------------------------------------------------------------------------
+def _shouts(count, language=SPAM_RULES):
+    """An NLP SF named like the exercise's, slicing comments where count(doc) is true."""
+
+    @nlp_slicing_function(language=language)
+    def shouts(x):
+        return count(x.doc)
+
+    return shouts
 
 
-def test_complement_gap_solution_passes(lesson):
-    gap = solution.complement_gap(
-        lesson["sf"], lesson["df_test"], lesson["golds_test"], lesson["preds_test"]
-    )
-    feedback = _check_7a(lesson, gap)
+def _reference_count(doc):
+    """The reference's rule; only the pipeline differs in the tests that use it."""
+    return sum(solution.is_shouted(t) for t in doc) >= solution.MIN_SHOUTED
+
+
+# 6a ------------------------------------------------------------------------------------------
+
+
+def test_the_shouts_solution_passes(df_test):
+    feedback = lesson07.check_shouts(solution.shouts, df_test)
     assert feedback, feedback
-    assert "as expected" in feedback.message
-    assert gap < 0  # the top slice is weaker than the rest
+    assert repr(feedback).startswith("[correct]")
+    assert f"all {len(df_test)} rows are sliced as expected" in feedback.message
 
 
-def test_gap_against_overall_is_recognised(lesson):
-    right, in_slice = _right_and_mask(lesson, "test")
-    feedback = _check_7a(lesson, right[in_slice].mean() - right.mean())
+def test_the_notebook_starting_point_fails_and_quotes_the_reference_counts(df_test):
+    feedback = lesson07.check_shouts(_shouts(lambda doc: False), df_test)
     assert not feedback
-    assert re.search(r"off by \+0\.\d{4}", feedback.message), feedback.message
-    assert "against the overall recall, which contains the slice itself" in feedback.message
+    assert "missing from your slice" in feedback.message
+    assert re.search(r"Hint: index \d+: the reference counts \d+ shouted tokens \('[A-Z]+'", feedback.message)
 
 
-def test_gap_on_the_validation_rows_is_recognised(lesson):
-    right, in_slice = _right_and_mask(lesson, "valid")
-    feedback = _check_7a(lesson, right[in_slice].mean() - right[~in_slice].mean())
+@pytest.mark.parametrize(
+    "count, hint",
+    [
+        (lambda doc: sum(t.is_alpha and t.is_upper for t in doc) >= 3,
+         "capitals of any length gives: 'I', 'A' and 'OK' count in yours. Keep only tokens with len(token) >= 3."),
+        (lambda doc: sum(t.is_upper and len(t) >= 3 for t in doc) >= 3,
+         "upper-case tokens that are not words gives"),
+        (lambda doc: sum(w.isalpha() and w.isupper() and len(w) >= 3 for w in doc.text.split()) >= 3,
+         "splitting the text on spaces gives"),
+        (lambda doc: sum(t.is_alpha and t.is_upper and len(t) >= 3 for t in doc) > 3,
+         "what '> 3' gives; at least 3 means '>= 3'"),
+        (lambda doc: sum(t.is_alpha and t.is_upper and len(t) >= 3 for t in doc) >= 2,
+         "what '>= 2' gives; at least 3 means '>= 3'"),
+        (lambda doc: sum(t.is_alpha and t.is_upper and len(t) > 3 for t in doc) >= 3,
+         "what 'len(token) > 3' gives"),
+    ],
+    ids=["any-length", "not-alpha", "split-on-spaces", "greater-than", "off-by-one", "len-greater"],
+)
+def test_a_plausible_slip_is_named(df_test, count, hint):
+    feedback = lesson07.check_shouts(_shouts(count), df_test)
     assert not feedback
-    assert "measured on the validation rows, where the slice was found" in feedback.message
-    assert "df_test" in feedback.message
+    assert "rows are sliced differently" in feedback.message
+    assert re.search(r"index \d+: '", feedback.message), feedback.message  # quotes a comment
+    assert hint in feedback.message, feedback.message
+    assert feedback.message.count("Hint: your slice is what") == 1  # one diagnosis, not a list
 
 
-def test_gap_against_overall_on_validation_names_both_slips(lesson):
-    right, in_slice = _right_and_mask(lesson, "valid")
-    feedback = _check_7a(lesson, right[in_slice].mean() - right.mean())
+# On the test comments the blank pipeline happens to give the same slice; on these it does not.
+MARKED = pd.DataFrame({"text": ["OMG LOVE THIS\ufeff", "nice song\ufeff"]})
+
+
+def test_shouts_with_the_blank_pipeline_is_told_about_the_byte_order_mark():
+    feedback = lesson07.check_shouts(_shouts(_reference_count, language="blank:en"), MARKED)
     assert not feedback
-    assert "validation rows" in feedback.message
+    assert "index 0: 'OMG LOVE THIS\\ufeff'" in feedback.message
+    assert "the reference counts 3 shouted tokens ('OMG', 'LOVE', 'THIS')" in feedback.message
+    assert "language='blank:en'" in feedback.message
+    assert "byte-order mark" in feedback.message
+    assert "language=SPAM_RULES" in feedback.message
 
 
-def test_copying_the_printed_accuracy_gap_is_recognised(lesson):
-    right, in_slice = _right_and_mask(lesson, "test")
-    S = PandasSFApplier([lesson["sf"]]).apply(lesson["df_test"], progress_bar=False)
-    all_right = lesson["preds_test"] == lesson["golds_test"]
-    member = S[lesson["sf"].name] == 1
-    feedback = _check_7a(lesson, all_right[member].mean() - all_right[~member].mean())
+def test_shouts_with_another_saved_pipeline_names_its_folder_not_its_path(tmp_path):
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.to_disk(tmp_path / "my_pipeline")
+    feedback = lesson07.check_shouts(
+        _shouts(_reference_count, language=str(tmp_path / "my_pipeline")), MARKED
+    )
     assert not feedback
-    assert "That is the accuracy gap, the table's delta" in feedback.message
+    assert "a pipeline saved in a folder named 'my_pipeline'" in feedback.message
+    assert str(tmp_path) not in feedback.message
 
 
-def test_reversed_gap_is_recognised(lesson):
-    right, in_slice = _right_and_mask(lesson, "test")
-    feedback = _check_7a(lesson, right[~in_slice].mean() - right[in_slice].mean())
+def test_a_plain_sf_is_told_to_use_the_nlp_decorator(df_test):
+    @slicing_function()
+    def shouts(x):
+        return sum(w.isupper() for w in x.text.split()) >= 3
+
+    feedback = lesson07.check_shouts(shouts, df_test)
     assert not feedback
-    assert "That is the rest minus the slice" in feedback.message
+    assert "is a plain SF, so x has no Doc" in feedback.message
+    assert "@nlp_slicing_function(language=SPAM_RULES)" in feedback.message
 
 
-@pytest.mark.parametrize("gap, message", [
-    (None, r"expected a number for test recall gap of '\w+' against the rest, got NoneType"),
-    ("-0.2", r"got str '-0\.2'"),
-    (float("nan"), r"is NaN"),
-])
-def test_a_gap_that_is_not_a_number_is_named(lesson, gap, message):
-    feedback = _check_7a(lesson, gap)
+def test_an_sf_returning_the_count_reports_the_sf_error(df_test):
+    feedback = lesson07.check_shouts(_shouts(lambda doc: sum(t.is_upper for t in doc)), df_test)
     assert not feedback
-    assert re.search(message, feedback.message), feedback.message
+    assert "your SF 'shouts' raised" in feedback.message
 
 
-# 7b ------------------------------------------------------------------------------------------
+def test_an_undecorated_function_is_told_to_decorate_it(df_test):
+    feedback = lesson07.check_shouts(lambda x: False, df_test)
+    assert not feedback
+    assert "expected a SlicingFunction" in feedback.message
 
 
-def test_holm_solution_passes():
-    decisions = solution.holm_significant(P_VALUES)
-    feedback = lesson07.check_holm(decisions, P_VALUES)
+# 6b ------------------------------------------------------------------------------------------
+
+
+def test_the_artist_mentions_solution_passes(df_train, train_docs):
+    feedback = lesson07.check_artist_mentions(solution.artist_mentions(train_docs), df_train)
     assert feedback, feedback
-    assert "3 of 5 significant after Holm's correction" in feedback.message
+    assert feedback.message.startswith(f"the {len(df_train)} comments name: Katy Perry ")
 
 
-@pytest.mark.parametrize("p_values", [[0.01, 0.04, 0.03], [0.2, 0.001, 0.02, 0.011, 0.5, 0.0125],
-                                      [0.5], [0.049, 0.049]])
-def test_holm_solution_agrees_with_adjust_p_values(p_values):
-    expected = (adjust_p_values(p_values, "holm") < 0.05).tolist()
-    assert solution.holm_significant(p_values) == expected
+def test_a_counter_passes_too(df_train, train_docs):
+    counts = Counter(e.ent_id_ for d in train_docs for e in d.ents if e.label_ == "ARTIST")
+    assert lesson07.check_artist_mentions(counts, df_train)
 
 
-def test_uncorrected_decisions_are_recognised():
-    feedback = lesson07.check_holm([p < 0.05 for p in P_VALUES], P_VALUES)
+def test_the_starting_point_says_what_to_do_and_gives_no_number_away(df_train, train_docs):
+    feedback = lesson07.check_artist_mentions({}, df_train)
     assert not feedback
-    assert "These are the uncorrected decisions, p < 0.05" in feedback.message
-    assert "positions [3]" in feedback.message
+    assert "no counts yet" in feedback.message and "nlp.pipe" in feedback.message
+    assert not re.search(r"\d", feedback.message.replace(str(len(df_train)), ""))
 
 
-def test_bonferroni_decisions_are_recognised():
-    decisions = (adjust_p_values(P_VALUES, "bonferroni") < 0.05).tolist()
-    feedback = lesson07.check_holm(decisions, P_VALUES)
+def test_counting_entity_texts_is_told_to_key_by_ent_id(df_train, train_docs):
+    counts = Counter(e.text for d in train_docs for e in d.ents if e.label_ == "ARTIST")
+    feedback = lesson07.check_artist_mentions(counts, df_train)
     assert not feedback
-    assert "These are Bonferroni's decisions" in feedback.message
+    assert "not an artist's id: 'Eminem'" not in feedback.message  # 'Eminem' is both a text and an id
+    assert re.search(r"not an artist's id: '[^']+'", feedback.message), feedback.message
+    assert "Key by ent.ent_id_" in feedback.message
 
 
-def test_not_stopping_at_the_first_failure_is_recognised():
-    # 0.001 passes 0.05/3, 0.03 fails 0.05/2, so 0.04 < 0.05 must not be declared either.
-    feedback = lesson07.check_holm([True, False, True], [0.001, 0.03, 0.04])
+def test_counting_songs_too_is_told_to_keep_artists(df_train, train_docs):
+    counts = Counter(e.ent_id_ for d in train_docs for e in d.ents)
+    feedback = lesson07.check_artist_mentions(counts, df_train)
     assert not feedback
-    assert "stop at the first sorted p-value that fails" in feedback.message
+    assert re.search(r"'Katy Perry' \(\d+, too many\)", feedback.message), feedback.message
+    assert "counted SONG entities too" in feedback.message
 
 
-def test_the_notebook_starting_point_fails_with_the_recipe():
-    feedback = lesson07.check_holm([False] * 5, P_VALUES)
+def test_counting_comments_is_told_to_count_mentions(df_train, train_docs):
+    counts = Counter(i for d in train_docs for i in {e.ent_id_ for e in d.ents if e.label_ == "ARTIST"})
+    feedback = lesson07.check_artist_mentions(counts, df_train)
     assert not feedback
-    assert "3 of 5 decisions differ" in feedback.message
-    assert "compare the i-th smallest" in feedback.message
+    assert "too few" in feedback.message
+    assert "you counted comments, once each" in feedback.message
 
 
-@pytest.mark.parametrize("decisions, message", [
-    (None, r"expected a list of True/False, one per p-value, got None"),
-    ("TFTFT", r"expected a list of True/False"),
-    ([1, 0, 1, 0, 1], r"expected a list of True/False"),
-    ([True, False], r"expected 5 decisions, one per p-value in the given order; got 2"),
-])
-def test_bad_decisions_are_named(decisions, message):
-    feedback = lesson07.check_holm(decisions, P_VALUES)
+def test_a_wrong_count_never_gives_the_expected_number_away(df_train, train_docs):
+    counts = solution.artist_mentions(train_docs) | {"Eminem": 1}
+    feedback = lesson07.check_artist_mentions(counts, df_train)
     assert not feedback
-    assert re.search(message, feedback.message), feedback.message
+    assert feedback.message == "1 of the 6 artists named have a wrong count: 'Eminem' (1, too few)."
 
 
-def test_numpy_bools_are_accepted():
-    decisions = np.array(solution.holm_significant(P_VALUES))
-    assert lesson07.check_holm(decisions, P_VALUES)
+@pytest.mark.parametrize(
+    "answer, match",
+    [
+        ([("Eminem", 3)], r"expected a dict \{artist: mentions\}.*got list"),
+        ({"Eminem": 2.5}, r"the counts must be whole numbers; 'Eminem' has 2\.5"),
+        ({"Eminem": True}, r"the counts must be whole numbers; 'Eminem' has True"),
+    ],
+)
+def test_answers_of_the_wrong_shape_are_named(df_train, answer, match):
+    feedback = lesson07.check_artist_mentions(answer, df_train)
+    assert not feedback
+    assert re.search(match, feedback.message), feedback.message
+
+
+def test_the_check_works_on_any_comments():
+    df = pd.DataFrame({"text": ["Eminem and EMINEM", "Roar by Katy Perry", "nice"]})
+    assert lesson07.check_artist_mentions({"Eminem": 2, "Katy Perry": 1}, df)
+    assert not lesson07.check_artist_mentions({"Eminem": 1, "Katy Perry": 1}, df)

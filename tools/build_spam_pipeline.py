@@ -1,4 +1,4 @@
-"""Rebuild lesson 06's rule-based spaCy pipeline with ``nlp.to_disk``, and list what it wrote.
+"""Rebuild lesson 07's rule-based spaCy pipeline with ``nlp.to_disk``, and list what it wrote.
 
 Usage: ``python tools/build_spam_pipeline.py [--out DIR]`` (default: ``data/spacy/spam_rules``,
 or ``$SNORKEL_SLICE_DATA/spacy/spam_rules``).

@@ -1,35 +1,29 @@
 """Reference answers to lesson 03's exercises. Try the exercise first!"""
 
 import numpy as np
-import torch
+import pandas as pd
+
+from snorkel_slice import PandasSFApplier, SlicingFunction
 
 
-# 3a
-def slice_labels(Y: np.ndarray, S: np.recarray, slice_name: str) -> tuple[np.ndarray, np.ndarray]:
-    """Indicator labels (1 in the slice, else 0) and predictor labels (Y in the slice, else -1)."""
-    member = np.asarray(S[slice_name]) == 1  # S is aligned with Y by position
-    return member.astype(np.int64), np.where(member, Y, -1)
+# 7a
+def complement_gap(
+    sf: SlicingFunction, df: pd.DataFrame, golds: np.ndarray, preds: np.ndarray
+) -> float:
+    """Recall (label-1 rows predicted 1) inside the slice minus recall on the rest (not all rows)."""
+    in_slice = PandasSFApplier([sf]).apply(df, progress_bar=False)[sf.name] == 1
+    positive = np.asarray(golds) == 1
+    right = np.asarray(preds) == np.asarray(golds)
+    return float(right[in_slice & positive].mean() - right[~in_slice & positive].mean())
 
 
-# 3b
-def attention_weights(out: dict, temperature: float = 1.0) -> torch.Tensor:
-    """softmax over slices of P(in slice) * P(spam), from the indicator and predictor logits."""
-    p_in = torch.softmax(out["ind"], dim=-1)[..., 1]  # (batch, slices)
-    p_spam = torch.softmax(out["pred"], dim=-1)[..., 1]  # (batch, slices)
-    return torch.softmax(p_in * p_spam / temperature, dim=1)  # each row sums to 1
-
-
-def top_expert(weights: torch.Tensor, slice_names: list[str], row: int = 0) -> str:
-    """The slice whose expert gets the largest weight for one data point."""
-    return slice_names[int(weights[row].argmax())]
-
-
-# 3c
-def best_slice_epoch(log_path: str, slice_name: str, split: str = "valid") -> tuple[int, float]:
-    """The first epoch with the slice's highest F1 in the training log, and that F1."""
-    import pandas as pd
-
-    log = pd.read_json(log_path, lines=True)
-    column = next(c for c in log.columns if c.startswith(f"slice:{slice_name}/") and c.endswith(f"/{split}/f1"))
-    best = int(log[column].idxmax())  # idxmax returns the first of tied maxima
-    return int(log.loc[best, "epoch"]), float(log.loc[best, column])
+# 7b
+def holm_significant(p_values: list[float], alpha: float = 0.05) -> list[bool]:
+    """Holm's step-down test: the i-th smallest p-value (from 0) must be below alpha / (m - i)."""
+    m = len(p_values)
+    decisions = [False] * m
+    for i, j in enumerate(np.argsort(p_values, kind="stable")):
+        if p_values[j] >= alpha / (m - i):
+            break  # every larger p-value fails too
+        decisions[j] = True
+    return decisions

@@ -1,56 +1,35 @@
 """Reference answers to lesson 05's exercises. Try the exercise first!"""
 
-import math
-
-import dask.dataframe as dd
-import pandas as pd
+import numpy as np
+import torch
 
 
-# 5a
-def partition_train(df: pd.DataFrame, max_rows: int = 500) -> dd.DataFrame:
-    """As few partitions as allow at most `max_rows` rows each, in `df`'s own row order."""
-    # sort=False: df_train's index restarts at 0 for every video, and sorting by it would
-    # interleave the videos, so row i of S would no longer be row i of df.
-    return dd.from_pandas(df, npartitions=math.ceil(len(df) / max_rows), sort=False)
+# 3a
+def slice_labels(Y: np.ndarray, S: np.recarray, slice_name: str) -> tuple[np.ndarray, np.ndarray]:
+    """Indicator labels (1 in the slice, else 0) and predictor labels (Y in the slice, else -1)."""
+    member = np.asarray(S[slice_name]) == 1  # S is aligned with Y by position
+    return member.astype(np.int64), np.where(member, Y, -1)
 
 
-# 5b
-def rows_per_second(rows: int, seconds: float) -> float:
-    """A rate is rows over seconds (not seconds per row)."""
-    return rows / seconds
+# 3b
+def attention_weights(out: dict, temperature: float = 1.0) -> torch.Tensor:
+    """softmax over slices of P(in slice) * P(spam), from the indicator and predictor logits."""
+    p_in = torch.softmax(out["ind"], dim=-1)[..., 1]  # (batch, slices)
+    p_spam = torch.softmax(out["pred"], dim=-1)[..., 1]  # (batch, slices)
+    return torch.softmax(p_in * p_spam / temperature, dim=1)  # each row sums to 1
 
 
-def choose_tool(scenario: dict, rates: dict, laptop: dict) -> str:
-    """The lowest rung of the lesson's ladder that handles `scenario` on `laptop`."""
-    if scenario["frame_gb"] > laptop["ram_gb"] / 5:  # pandas needs ~5x the frame in memory
-        return "dask"
-    limit = scenario["limit_minutes"] * 60
-    if scenario["comments"] / rates["n_jobs=1"] <= limit:
-        return "pandas"
-    if scenario["comments"] / rates[f"n_jobs={laptop['cores']}"] <= limit:
-        return "n_jobs"
-    return "dask"  # even every core of the laptop is too slow: more machines
+def top_expert(weights: torch.Tensor, slice_names: list[str], row: int = 0) -> str:
+    """The slice whose expert gets the largest weight for one data point."""
+    return slice_names[int(weights[row].argmax())]
 
 
-def scaling_plan(measured: dict, scenarios: dict, laptop: dict) -> tuple[dict, dict]:
-    """The rates of the measured settings, and the tool chosen for every scenario."""
-    rates = {k: rows_per_second(measured["rows"], s) for k, s in measured["seconds"].items()}
-    choices = {name: choose_tool(s, rates, laptop) for name, s in scenarios.items()}
-    return rates, choices
+# 3c
+def best_slice_epoch(log_path: str, slice_name: str, split: str = "valid") -> tuple[int, float]:
+    """The first epoch with the slice's highest F1 in the training log, and that F1."""
+    import pandas as pd
 
-
-# 5c
-def check_out_expression():
-    """``regex_check_out`` as a Spark column expression (needs an active SparkSession)."""
-    from pyspark.sql import functions as F
-
-    # Python's flags=re.I is written inline in Java's regular expressions: (?i). rlike, like
-    # re.search, matches anywhere in the text. Java's "." also stops at \r and a few other line
-    # breaks that Python's crosses; no training comment has one (the check compares every row).
-    return F.col("text").rlike("(?i)check.*out")
-
-
-# In the notebook:
-#     ddf_train = partition_train(df_train)
-#     rates, choices = scaling_plan(lesson05.MEASURED, lesson05.SCENARIOS, lesson05.LAPTOP)
-#     check_out = check_out_expression()
+    log = pd.read_json(log_path, lines=True)
+    column = next(c for c in log.columns if c.startswith(f"slice:{slice_name}/") and c.endswith(f"/{split}/f1"))
+    best = int(log[column].idxmax())  # idxmax returns the first of tied maxima
+    return int(log.loc[best, "epoch"]), float(log.loc[best, column])

@@ -1,29 +1,28 @@
 """Reference answers to lesson 06's exercises. Try the exercise first!"""
 
-from collections import Counter
+import math
 
-from snorkel_slice.datasets import spam_pipeline_path
-from snorkel_slice.slicing import nlp_slicing_function
+import pandas as pd
 
-# The saved rule-based pipeline of the lesson (built on first use).
-SPAM_RULES = spam_pipeline_path()
-MIN_SHOUTED = 3  # tokens in capitals a comment needs to shout
-MIN_LETTERS = 3  # so that "I", "A" and "OK" are not shouting
+from snorkel_slice import slicing_function
 
 
-# 6a
-def is_shouted(token) -> bool:
-    """A word in capitals: letters only, all upper case, at least MIN_LETTERS long."""
-    return token.is_alpha and token.is_upper and len(token) >= MIN_LETTERS
+# 4a
+def slice_head_parameters(h: int, k: int, C: int) -> int:
+    """Parameters a SliceAwareClassifier adds to the plain model with the same backbone."""
+    per_slice = (h * 2 + 2) + (h * h + h)  # indicator Linear(h, 2) + transform Linear(h, h)
+    return (k + 1) * per_slice + (h * C + C)  # k slices and base, + the shared Linear(h, C)
 
 
-@nlp_slicing_function(language=SPAM_RULES)
-def shouts(x):
-    """Spam shouts for attention: at least three words of three or more letters in capitals."""
-    return sum(is_shouted(token) for token in x.doc) >= MIN_SHOUTED
+# 4b
+def paired_gains(better: pd.DataFrame, worse: pd.DataFrame) -> pd.DataFrame:
+    """Mean and spread over seeds of the per-seed difference; rows of both frames are seeds."""
+    diff = better - worse  # aligned on the seed index: each pair shares a backbone init
+    return pd.DataFrame({"gain": diff.mean(), "spread": diff.std()})
 
 
-# 6b
-def artist_mentions(docs) -> dict[str, int]:
-    """ARTIST entities per artist, counted by ``ent.ent_id_`` so that every spelling counts."""
-    return dict(Counter(ent.ent_id_ for doc in docs for ent in doc.ents if ent.label_ == "ARTIST"))
+# 4c
+@slicing_function()
+def circle_left(x):
+    """Points within 0.2 of (-0.6, -0.1)."""
+    return math.hypot(x.x1 + 0.6, x.x2 + 0.1) < 0.2

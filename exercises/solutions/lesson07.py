@@ -1,29 +1,29 @@
 """Reference answers to lesson 07's exercises. Try the exercise first!"""
 
-import numpy as np
-import pandas as pd
+from collections import Counter
 
-from snorkel_slice import PandasSFApplier, SlicingFunction
+from snorkel_slice.datasets import spam_pipeline_path
+from snorkel_slice.slicing import nlp_slicing_function
 
-
-# 7a
-def complement_gap(
-    sf: SlicingFunction, df: pd.DataFrame, golds: np.ndarray, preds: np.ndarray
-) -> float:
-    """Recall (label-1 rows predicted 1) inside the slice minus recall on the rest (not all rows)."""
-    in_slice = PandasSFApplier([sf]).apply(df, progress_bar=False)[sf.name] == 1
-    positive = np.asarray(golds) == 1
-    right = np.asarray(preds) == np.asarray(golds)
-    return float(right[in_slice & positive].mean() - right[~in_slice & positive].mean())
+# The saved rule-based pipeline of the lesson (built on first use).
+SPAM_RULES = spam_pipeline_path()
+MIN_SHOUTED = 3  # tokens in capitals a comment needs to shout
+MIN_LETTERS = 3  # so that "I", "A" and "OK" are not shouting
 
 
-# 7b
-def holm_significant(p_values: list[float], alpha: float = 0.05) -> list[bool]:
-    """Holm's step-down test: the i-th smallest p-value (from 0) must be below alpha / (m - i)."""
-    m = len(p_values)
-    decisions = [False] * m
-    for i, j in enumerate(np.argsort(p_values, kind="stable")):
-        if p_values[j] >= alpha / (m - i):
-            break  # every larger p-value fails too
-        decisions[j] = True
-    return decisions
+# 6a
+def is_shouted(token) -> bool:
+    """A word in capitals: letters only, all upper case, at least MIN_LETTERS long."""
+    return token.is_alpha and token.is_upper and len(token) >= MIN_LETTERS
+
+
+@nlp_slicing_function(language=SPAM_RULES)
+def shouts(x):
+    """Spam shouts for attention: at least three words of three or more letters in capitals."""
+    return sum(is_shouted(token) for token in x.doc) >= MIN_SHOUTED
+
+
+# 6b
+def artist_mentions(docs) -> dict[str, int]:
+    """ARTIST entities per artist, counted by ``ent.ent_id_`` so that every spelling counts."""
+    return dict(Counter(ent.ent_id_ for doc in docs for ent in doc.ents if ent.label_ == "ARTIST"))

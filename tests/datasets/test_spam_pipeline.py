@@ -1,4 +1,4 @@
-"""Lesson 06's rule-based spaCy pipeline: built the same every time, found where the lessons look,
+"""Lesson 07's rule-based spaCy pipeline: built the same every time, found where the lessons look,
 rebuilt when stale, and its rules match what the comments really say.
 
 Every build here goes to a temporary folder; the repository's data/ is never written.
@@ -130,4 +130,4 @@ def test_an_nlp_sf_takes_the_path_and_agrees_with_spacy(built, labelled):
     S = PandasSFApplier([mentions_artist]).apply(df, progress_bar=False)
     nlp = spacy.load(built)
     assert S.mentions_artist.tolist() == [int(any(e.label_ == "ARTIST" for e in nlp(t).ents)) for t in df.text]
-    assert S.mentions_artist.sum() == 34  # lesson 06 quotes it
+    assert S.mentions_artist.sum() == 34  # lesson 07 quotes it

@@ -1,4 +1,4 @@
-"""The synthetic circle data of the convergence test and lesson 4."""
+"""The synthetic circle data of the convergence test and lesson 6."""
 
 import numpy as np
 import pandas as pd

@@ -19,9 +19,9 @@
 # **Goal:** see on data you can draw where slice experts rescue a model, where they add nothing,
 # and how to tell the help of slice supervision from the help of extra parameters.
 #
-# *Time: about 35 minutes. Assumes: [03. Slice-based learning](03_slice_based_learning.ipynb)
+# *Time: about 35 minutes. Assumes: [05. Slice-based learning](05_slice_based_learning.ipynb)
 # (`SliceAwareClassifier`, `Trainer`, comparing over seeds). Next:
-# [05. Scaling out with Dask](05_scaling_with_dask.ipynb), which applies SFs to data too big for
+# [08. Scaling out with Dask](08_scaling_out.ipynb), which applies SFs to data too big for
 # one pandas frame.*
 #
 # In this lesson you will:
@@ -32,7 +32,7 @@
 # 3. repeat with a capable backbone and against two controls, a plain model with as many
 #    parameters and a slice-aware model given the wrong slices, to see where the gain comes from.
 #
-# Lesson 03 ended without an answer: on the spam data the slice-aware model was no better than the
+# Lesson 05 ended without an answer: on the spam data the slice-aware model was no better than the
 # plain one, slightly behind by a few comments, and the test slices were too small to tell. Here we
 # control the data. Every point is on a square, the slices are circles we can draw, and test sets
 # are as large as we like, so a difference between models is either clearly there or clearly not.
@@ -47,7 +47,7 @@ import torch
 from matplotlib.patches import Circle
 from torch import nn
 
-from exercises import lesson04
+from exercises import lesson06
 from snorkel_slice.classification import (
     DictDataLoader,
     DictDataset,
@@ -376,7 +376,7 @@ assert (big_gain["gain"] < small_gain["gain"]).drop("overall").all(), (big_gain,
 #   latency budget, little data for a bigger model), when you want its per-slice heads and
 #   attention for monitoring, or when a bigger plain model still fails a slice.
 # - **You need slices large enough to learn from and to measure.** The circles have 68 to 109
-#   training points and 107 to 187 test points; lesson 03's `short_link` had 1 and 3, and no
+#   training points and 107 to 187 test points; lesson 05's `short_link` had 1 and 3, and no
 #   method could show anything there.
 #
 # ## Summary
@@ -393,14 +393,14 @@ assert (big_gain["gain"] < small_gain["gain"]).drop("overall").all(), (big_gain,
 # ## Exercises
 #
 # Each cell holds a starting point that runs; replace it with your answer and run the cell for
-# feedback. The reference answers are in `exercises/solutions/lesson04.py`; try first.
+# feedback. The reference answers are in `exercises/solutions/lesson06.py`; try first.
 #
 # **4a. The cost of the experts.** Write `slice_head_parameters(h, k, C)`: how many parameters a
 # `SliceAwareClassifier` has beyond the plain model with the same backbone, for backbone width `h`,
 # `k` slices (not counting `base`) and `C` classes. Per slice, `base` included, there are an
 # indicator head `Linear(h, 2)` and a transform `Linear(h, h)`; one prediction head `Linear(h, C)`
 # is shared by all slices. (The master head is the plain model's own head.) The check counts real
-# models, including lesson 03's and the Snorkel tutorial's.
+# models, including lesson 05's and the Snorkel tutorial's.
 
 # %%
 def slice_head_parameters(h, k, C):
@@ -408,7 +408,7 @@ def slice_head_parameters(h, k, C):
     return 0
 
 
-lesson04.check_slice_head_parameters(slice_head_parameters)
+lesson06.check_slice_head_parameters(slice_head_parameters)
 
 # %% [markdown]
 # **4b. Paired gains.** From `runs` (section 4), compute the mean and the spread (standard
@@ -419,7 +419,7 @@ lesson04.check_slice_head_parameters(slice_head_parameters)
 # %%
 my_gains = pd.DataFrame({"gain": 0.0, "spread": 0.0}, index=runs["plain 16"].columns)
 
-lesson04.check_paired_gains(my_gains, runs["slice-aware 16"], runs["plain 16"])
+lesson06.check_paired_gains(my_gains, runs["slice-aware 16"], runs["plain 16"])
 
 # %% [markdown]
 # **4c. An SF for a new circle.** Suppose a fourth critical slice: the points within 0.2 of
@@ -433,4 +433,4 @@ def circle_left(x):
     return False
 
 
-lesson04.check_circle_sf(circle_left, df_train)
+lesson06.check_circle_sf(circle_left, df_train)

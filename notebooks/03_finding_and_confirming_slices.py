@@ -48,7 +48,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
-from exercises import lesson07
+from exercises import lesson03
 from snorkel_slice import PandasSFApplier
 from snorkel_slice.analysis import compare_slices, find_slices
 from snorkel_slice.datasets import load_adult_dataset
@@ -308,7 +308,7 @@ assert ((spam_confirmed["delta_low"] < 0) & (spam_confirmed["delta_high"] > 0)).
 # ## Exercises
 #
 # Each cell holds a starting point that runs; replace it with your answer and run the cell for
-# feedback. The reference answers are in `exercises/solutions/lesson07.py`; try first.
+# feedback. The reference answers are in `exercises/solutions/lesson03.py`; try first.
 #
 # **7a. A recall gap by hand.** The table above compares accuracy. For the top found slice,
 # `top`, compute instead its test *recall* (the share of >50K earners the model predicts as >50K)
@@ -318,7 +318,7 @@ assert ((spam_confirmed["delta_low"] < 0) & (spam_confirmed["delta_high"] > 0)).
 # %%
 my_gap = None  # a number: recall in the slice minus recall outside it, on test
 
-lesson07.check_complement_gap(my_gap, top, df_test, Y_test, preds_test,
+lesson03.check_complement_gap(my_gap, top, df_test, Y_test, preds_test,
                               df_valid, Y_valid, preds_valid)
 
 # %% [markdown]
@@ -331,4 +331,4 @@ lesson07.check_complement_gap(my_gap, top, df_test, Y_test, preds_test,
 p_values = [0.012, 0.3, 0.001, 0.04, 0.014]
 my_decisions = [False] * 5
 
-lesson07.check_holm(my_decisions, p_values)
+lesson03.check_holm(my_decisions, p_values)

@@ -22,7 +22,7 @@
 # *Time: about 30 minutes. Assumes: [01. Writing slicing functions](01_writing_slicing_functions.ipynb)
 # (SFs, `S`, preprocessors) and [02. Monitoring slices](02_monitoring_slices.ipynb) (per-slice
 # scores with intervals); no spaCy experience. Next: take these SFs to your own text, and to
-# [05. Scaling out with Dask](05_scaling_with_dask.ipynb) when it is large.*
+# [08. Scaling out with Dask](08_scaling_out.ipynb) when it is large.*
 #
 # In this lesson you will:
 # 1. see what a spaCy `Doc` gives an SF: tokens with attributes such as `like_url` and
@@ -49,7 +49,7 @@ from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.linear_model import LogisticRegression
 from spacy.language import Language
 
-from exercises import lesson06
+from exercises import lesson07
 from snorkel_slice.analysis import Scorer, SmallSliceWarning, plot_slice_scores, plot_slice_summary
 from snorkel_slice.datasets import spam_pipeline_path
 from snorkel_slice.slicing import NLPSlicingFunction, PandasSFApplier, nlp_slicing_function
@@ -150,7 +150,7 @@ assert doc[-1].text == "\ufeff" and df_test["text"].str.endswith("\ufeff").sum()
 # with the `Doc` of `x.text` as `x.doc`. `language` names the pipeline: a package name such as
 # `"en_core_web_sm"`, `"blank:en"`, an `nlp` object, or, as here, the folder of a saved pipeline.
 # These five SFs are ideas that rules do well on spam comments; a sixth, the comment that shouts
-# in capital words, is yours in exercise 6a.
+# in capital words, is yours in exercise 7a.
 
 # %%
 @nlp_slicing_function(language=SPAM_RULES)
@@ -317,7 +317,7 @@ assert (in_artist & mistakes & (Y_test == 0)).sum() == 6  # fans' comments calle
 # You are lovely, lively.. We love you."). A likely reason, worth checking: the model learnt its
 # words from the other four videos, whose fans write about other artists, so a fan of Shakira
 # uses words it has mostly seen in spam that flatters its readers. Either way, the slice came
-# from one rule about names and it found the model's weak spot; lesson 03 shows how to give a
+# from one rule about names and it found the model's weak spot; lesson 05 shows how to give a
 # model extra capacity for such a slice.
 #
 # ## 7. What rules cannot do: a trained model
@@ -377,7 +377,7 @@ print("tagged:", johnny.has_annotation("TAG"), "parsed:", johnny.has_annotation(
 # ## Exercises
 #
 # Each cell holds a starting point that runs; replace it with your answer and run the cell for
-# feedback. The reference answers are in `exercises/solutions/lesson06.py`; try first.
+# feedback. The reference answers are in `exercises/solutions/lesson07.py`; try first.
 #
 # **6a. A comment that shouts.** Write an NLP SF `shouts`: the comment has at least 3 tokens that
 # are words in capitals (`is_alpha` and `is_upper`) of 3 or more letters. "OMG LOVE THIS!" shouts;
@@ -391,7 +391,7 @@ def shouts(x):
     return False
 
 
-lesson06.check_shouts(shouts, df_test)
+lesson07.check_shouts(shouts, df_test)
 
 # %% [markdown]
 # **6b. Who do the training comments name?** Parse the 1,586 training comments with `nlp.pipe`
@@ -402,4 +402,4 @@ lesson06.check_shouts(shouts, df_test)
 # %%
 artist_counts = {}  # e.g. {"Shakira": 2, ...}
 
-lesson06.check_artist_mentions(artist_counts, df_train)
+lesson07.check_artist_mentions(artist_counts, df_train)

@@ -21,7 +21,7 @@
 #
 # *Time: about 40 minutes. Assumes: [01](01_writing_slicing_functions.ipynb) (SFs and `S`),
 # [02](02_monitoring_slices.ipynb) (per-slice scores, sizes and intervals) and a little PyTorch
-# (`nn.Linear`, `nn.Sequential`). Next: [04. When slicing pays](04_when_slicing_pays.ipynb), which
+# (`nn.Linear`, `nn.Sequential`). Next: [06. When slicing pays](06_when_slicing_pays.ipynb), which
 # shows on 2-D data when the experts help and when they do not.*
 #
 # In this lesson you will:
@@ -53,7 +53,7 @@ import torch
 from sklearn.feature_extraction.text import CountVectorizer
 from torch import nn
 
-from exercises import lesson03
+from exercises import lesson05
 from snorkel_slice.analysis import Scorer, SmallSliceWarning
 from snorkel_slice.classification import PlainClassifier, Trainer, TrainerConfig
 from snorkel_slice.slicing import PandasSFApplier, SliceAwareClassifier
@@ -190,7 +190,7 @@ count_parameters(slice_model)
 # %% [markdown]
 # The experts cost 6,798 parameters, 5% of the model; the first layer of the backbone (3,916 × 32
 # weights) dominates. Per slice there are an indicator head (`Linear(32, 2)`: in the slice or
-# not?) and a transform (`Linear(32, 32)`) that a shared prediction head reads. Exercise 4a in the
+# not?) and a transform (`Linear(32, 32)`) that a shared prediction head reads. Exercise 6a in the
 # next lesson asks for the formula.
 #
 # ## 4. Slice-aware dataloaders: the labels each expert learns from
@@ -255,7 +255,7 @@ print({name: int((Y_dict[f"task_slice:{name}_pred"] != -1).sum()) for name in ("
 # `best.pt`; we keep the last epoch here, so that the rest of the lesson scores that model.)
 
 # %%
-run_dir = tempfile.TemporaryDirectory(prefix="lesson03-")  # the log and checkpoints of this run
+run_dir = tempfile.TemporaryDirectory(prefix="lesson05-")  # the log and checkpoints of this run
 config = TrainerConfig(n_epochs=10, lr=3e-3, seed=SEEDS[0])
 on_disk = dict(log_dir=f"{run_dir.name}/logs", checkpoint_dir=f"{run_dir.name}/checkpoints")
 slice_trainer = Trainer(config, **on_disk).fit(slice_model, [train_dl_slice, valid_dl_slice])
@@ -443,7 +443,7 @@ summary[["n", "difference", "comments that differ"]].round(2)
 # `short_link`), it is behind by a handful of comments, within the noise of slices this small, so we
 # cannot call that harm either. That is a property of the data more than of the method: the slices
 # where the models err have a few test comments, and one has a single training comment. That is too
-# little to learn an expert from, and too little to judge one on. Lesson 04 builds data where the
+# little to learn an expert from, and too little to judge one on. Lesson 06 builds data where the
 # slices are large enough to measure and a plain model really fails on them.
 
 # %%
@@ -550,7 +550,7 @@ assert near_uniform.mean() > 0.8, near_uniform.mean()
 # ## Exercises
 #
 # Each cell holds a starting point that runs; replace it with your answer and run the cell for
-# feedback. The reference answers are in `exercises/solutions/lesson03.py`; try first.
+# feedback. The reference answers are in `exercises/solutions/lesson05.py`; try first.
 #
 # **3a. Masked labels, by hand.** Build the two label sets that `make_slice_dataloader` adds for the
 # `short_comment` slice of the training set, from `Y_train` and `S_train` only: the indicator
@@ -561,7 +561,7 @@ assert near_uniform.mean() > 0.8, near_uniform.mean()
 my_ind = np.zeros(len(Y_train), dtype=int)
 my_pred = np.array(Y_train)
 
-lesson03.check_slice_labels(my_ind, my_pred, train_dl_slice, S_train, Y_train, "short_comment")
+lesson05.check_slice_labels(my_ind, my_pred, train_dl_slice, S_train, Y_train, "short_comment")
 
 # %% [markdown]
 # **3b. Attention weights, by hand.** `slice_model(X_dict)` returns, besides the task's logits,
@@ -579,7 +579,7 @@ with torch.no_grad():
 my_weights = torch.full((len(out["ind"]), 6), 1 / 6)  # (batch, slices): replace with yours
 my_top_expert = "base"
 
-lesson03.check_attention(my_weights, my_top_expert, slice_model, X_dict)
+lesson05.check_attention(my_weights, my_top_expert, slice_model, X_dict)
 
 # %% [markdown]
 # **3c. Read the training log.** From the log of section 5 (`log`, or the file
@@ -590,4 +590,4 @@ lesson03.check_attention(my_weights, my_top_expert, slice_model, X_dict)
 my_epoch = None  # an int
 my_f1 = None  # a number
 
-lesson03.check_best_slice_epoch(my_epoch, my_f1, f"{run_dir.name}/logs/log.jsonl", "short_comment")
+lesson05.check_best_slice_epoch(my_epoch, my_f1, f"{run_dir.name}/logs/log.jsonl", "short_comment")

@@ -20,8 +20,8 @@
 # Spark, and apply the same SFs there with an identical slice matrix `S`.
 #
 # *Time: about 25 minutes. Assumes: [01. Writing slicing functions](01_writing_slicing_functions.ipynb)
-# (SFs, the slice matrix `S`, memoized preprocessors). Next: [06. Slicing functions with
-# NLP](06_slicing_functions_with_nlp.ipynb), or take the SFs of lesson 01 and the monitoring of
+# (SFs, the slice matrix `S`, memoized preprocessors). Next: [07. Slicing functions with
+# NLP](07_slicing_functions_with_nlp.ipynb), or take the SFs of lesson 01 and the monitoring of
 # [02. Monitoring slices](02_monitoring_slices.ipynb) to your own data, with the applier this
 # lesson helps you choose.*
 #
@@ -67,7 +67,7 @@ from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 from textblob import TextBlob
 
-from exercises import lesson05
+from exercises import lesson08
 from snorkel_slice import (
     DaskSFApplier,
     PandasSFApplier,
@@ -243,7 +243,7 @@ print("S identical:", np.array_equal(S_one, S_two))
 
 # %%
 # NBVAL_CHECK_OUTPUT
-workdir = tempfile.TemporaryDirectory(prefix="lesson05-")
+workdir = tempfile.TemporaryDirectory(prefix="lesson08-")
 parquet_dir = Path(workdir.name) / "comments"
 dd.from_pandas(df_big, npartitions=8).to_parquet(parquet_dir)
 print(sorted(p.name for p in parquet_dir.iterdir()))
@@ -327,7 +327,7 @@ print("temporary folder left behind:", Path(workdir.name).exists())
 #
 # - **Row order is the dataframe's order.** `dd.from_pandas(df, npartitions=...)` sorts the rows by
 #   the index unless you pass `sort=False`. `df_train`'s index restarts at 0 for every video, so
-#   sorting would reorder it and `S` would no longer line up with `df_train` (exercise 5a).
+#   sorting would reorder it and `S` would no longer line up with `df_train` (exercise 8a).
 # - **A memoized preprocessor caches per partition.** Each task unpickles a fresh copy of the SFs,
 #   so the cache starts empty for every partition and is dropped when the partition is done; a
 #   repeated comment is computed again in every partition that holds it, and nothing reaches the
@@ -409,11 +409,11 @@ fig.tight_layout()
 #
 # One more detail: the JVM writes its own notices (log settings, a Java warning) straight to the
 # terminal, and Jupyter would show them in the cell. `logs_to_file` starts it with that output going
-# to a log file instead, `lesson05-spark.log` in your temporary folder. The helper is used again in
-# exercise 5c.
+# to a log file instead, `lesson08-spark.log` in your temporary folder. The helper is used again in
+# exercise 8c.
 
 # %%
-SPARK_LOG = Path(tempfile.gettempdir()) / "lesson05-spark.log"
+SPARK_LOG = Path(tempfile.gettempdir()) / "lesson08-spark.log"
 
 
 @contextlib.contextmanager
@@ -439,7 +439,7 @@ def start_local_spark():
     warnings.filterwarnings("ignore", "PySpark does not yet fully support pandas", FutureWarning)
     builder = (
         SparkSession.builder.master("local[2]")
-        .appName("lesson05")
+        .appName("lesson08")
         .config("spark.driver.host", "127.0.0.1")
         .config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.ui.enabled", "false")
@@ -588,7 +588,7 @@ pd.Series(expression_seconds).unstack().round(3)
 # Two cautions. An expression is a second copy of the SF, so check it against the Python SF on
 # real rows, as the asserts above do. And the engines' regular expressions are not Python's: Spark
 # uses Java's and pandas uses RE2 (through Arrow); they differ in details such as what `\w` matches
-# and how flags are written. Exercise 5c is about exactly that.
+# and how flags are written. Exercise 8c is about exactly that.
 #
 # Stop the session when you are done: it frees the JVM's memory and its worker processes.
 
@@ -621,7 +621,7 @@ print("active Spark session:", SparkSession.getActiveSession())
 # ## Exercises
 #
 # Each cell below holds a starting point that runs. Edit it, run the cell, and read the feedback.
-# The reference answers are in `exercises/solutions/lesson05.py`; try first.
+# The reference answers are in `exercises/solutions/lesson08.py`; try first.
 #
 # **5a. Partitions that keep the order.** Turn `df_train` into a Dask dataframe `ddf_train` with
 # partitions of **at most 500 rows**, and as few partitions as that allows. `S` computed from it
@@ -631,7 +631,7 @@ print("active Spark session:", SparkSession.getActiveSession())
 # %%
 ddf_train = dd.from_pandas(df_train, npartitions=2)
 
-lesson05.check_partitions(ddf_train, df_train, sfs)
+lesson08.check_partitions(ddf_train, df_train, sfs)
 
 # %% [markdown]
 # **5b. Pandas, `n_jobs` or Dask?** A team timed its SFs, an expensive preprocessor included, on a
@@ -640,10 +640,10 @@ lesson05.check_partitions(ddf_train, df_train, sfs)
 
 # %%
 # NBVAL_CHECK_OUTPUT
-measured = lesson05.MEASURED
+measured = lesson08.MEASURED
 print(f"timed on {measured['rows']:,} comments, seconds: {measured['seconds']}")
-print(f"laptop: {lesson05.LAPTOP['ram_gb']} GB of memory, {lesson05.LAPTOP['cores']} cores")
-pd.DataFrame.from_dict(lesson05.SCENARIOS, orient="index")
+print(f"laptop: {lesson08.LAPTOP['ram_gb']} GB of memory, {lesson08.LAPTOP['cores']} cores")
+pd.DataFrame.from_dict(lesson08.SCENARIOS, orient="index")
 
 # %% [markdown]
 # (1) Compute the rows per second of each setting from the timings. (2) For each scenario choose
@@ -656,7 +656,7 @@ pd.DataFrame.from_dict(lesson05.SCENARIOS, orient="index")
 rates = {"n_jobs=1": None, "n_jobs=2": None}  # rows per second
 choices = {"A": None, "B": None, "C": None, "D": None}  # "pandas", "n_jobs" or "dask"
 
-lesson05.check_scaling_plan(rates, choices)
+lesson08.check_scaling_plan(rates, choices)
 
 # %% [markdown]
 # **5c. A Spark expression for `regex_check_out`.** Lesson 01's `regex_check_out` is the Python
@@ -673,6 +673,6 @@ sdf_train = spark.createDataFrame(df_train[["text"]])
 
 check_out = F.lit(False)  # your column expression
 
-feedback = lesson05.check_column_expression(check_out, sdf_train)
+feedback = lesson08.check_column_expression(check_out, sdf_train)
 spark.stop()
 feedback
