@@ -7,8 +7,11 @@ Examples
 --------
 >>> S = pd.DataFrame({"loud": [1, 1, 1, 0]}).to_records(index=False)
 >>> golds, preds = np.array([1, 1, 0, 0]), np.array([1, 0, 0, 0])
->>> interval = solution.wilson_interval(1, 3)  # 1 of the 2 spam caught, but n = slice size
->>> feedback = check_slice_scores(2 / 3, interval, S, golds, preds, slice_name="loud")
+>>> def slice_f1(S, golds, preds, slice_name):
+...     return 2 / 3
+>>> def slice_recall_interval(S, golds, preds, slice_name):  # 1 of 2 spam caught, but n = 3 rows
+...     return solution.wilson_interval(1, 3)
+>>> feedback = check_slice_scores(slice_f1, slice_recall_interval, S, golds, preds, "loud")
 >>> print(feedback)  # doctest: +NORMALIZE_WHITESPACE
 [not yet] Exercise 2a: F1: your F1 on 'loud' is 0.6667, as expected.
 Interval: your low end is 0.0615, expected 0.0945 (off by -0.0330); your high end is 0.7923,
@@ -193,6 +196,13 @@ def check_weak_slice(
     except Exception as err:  # the learner's code: report any failure as feedback
         return Feedback("2c", False, f"{summary} But on the confirmation rows your SF raised "
                         f"{type(err).__name__}: {err}")
+    n_confirm = int(np.asarray(S_confirm[sf.name], dtype=bool).sum())
+    if n_confirm < min_rows:
+        return Feedback("2c", False, (
+            f"{summary} But on the {len(df_confirm)} comments you did not look at, it holds "
+            f"{n_confirm}, fewer than {min_rows}: your SF lists the comments you read rather than "
+            "describing what they share (a word, a length, a link), so it cannot be confirmed. "
+            "Write the rule their mistakes have in common."))
     row = compare_slices(S_confirm, golds_confirm, preds_confirm, metrics=["accuracy"], correction=None).iloc[0]
     confirm = (
         f"On the {len(df_confirm)} comments you did not look at, it holds {int(row['n'])}: accuracy "

@@ -313,7 +313,8 @@ assert round(summary.loc["textblob_polarity", "label=0"], 3) == 0.75, summary
 # ## Exercises
 #
 # Each cell below holds a starting point that runs. Edit it, run the cell, and read the feedback:
-# it says which comments your SF puts in the wrong place. The reference answers are in
+# it says which comments your SF puts in the wrong place, first among the test comments, then among
+# the training comments. The reference answers are in
 # `exercises/solutions/lesson01.py`; try first.
 #
 # **1a. Comments with a link.** Write `has_link`: a comment is in the slice when it contains
@@ -326,7 +327,7 @@ def has_link(x):
     return False
 
 
-lesson01.check_has_link(has_link, df_test)
+lesson01.check_has_link(has_link, df_test, df_train)
 
 # %% [markdown]
 # **1b. A keyword SF with `resources`.** Build `keyword_subscribe` with
@@ -338,7 +339,7 @@ keyword_subscribe = SlicingFunction(
     name="keyword_subscribe", f=keyword_lookup, resources=dict(keywords=[])
 )
 
-lesson01.check_keyword_subscribe(keyword_subscribe, df_test)
+lesson01.check_keyword_subscribe(keyword_subscribe, df_test, df_train)
 
 # %% [markdown]
 # **1c. An SF with a preprocessor.** Comments written mostly in capitals shout for attention.
@@ -360,4 +361,4 @@ def shouting(x):
     return x.caps_ratio > 0.5
 
 
-lesson01.check_shouting(shouting, df_test)
+lesson01.check_shouting(shouting, df_test, df_train)
