@@ -58,7 +58,7 @@ def _loader_labels(Y: np.ndarray, S: np.recarray) -> dict:
     from snorkel_slice.classification.data import DictDataset
     from snorkel_slice.slicing.loaders import make_slice_dataloader
 
-    dataset = DictDataset.from_tensors(torch.zeros(len(Y), 1), torch.as_tensor(Y), "check")
+    dataset = DictDataset.from_tensors(torch.zeros(len(Y), 1), torch.tensor(np.array(Y)), "check")
     return make_slice_dataloader(dataset, S).dataset.Y_dict
 
 
