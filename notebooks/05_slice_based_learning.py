@@ -261,14 +261,12 @@ def test_f1(model):
 
 def train_pair(seed):
     """The slice-aware and the plain model from one seed: same init, same batches."""
-    models = {"slice-aware": SliceAwareClassifier(make_backbone(seed), HIDDEN, slice_names),
-              "plain": PlainClassifier(make_backbone(seed), HIDDEN)}
-    if seed == SEEDS[0]:
-        models["slice-aware"] = slice_model  # trained above
-    for kind, model in models.items():
-        if model is not slice_model:
-            Trainer(config, seed=seed, progress_bar=False).fit(model, [train_dl_slice])
-    return {kind: test_f1(model) for kind, model in models.items()}
+    models = {"plain": PlainClassifier(make_backbone(seed), HIDDEN)}
+    if seed != SEEDS[0]:  # seed 0's slice-aware model is slice_model, trained just so above
+        models["slice-aware"] = SliceAwareClassifier(make_backbone(seed), HIDDEN, slice_names)
+    for model in models.values():
+        Trainer(config, seed=seed, progress_bar=False).fit(model, [train_dl_slice, valid_dl_slice])
+    return {"slice-aware": test_f1(models.get("slice-aware", slice_model)), "plain": test_f1(models["plain"])}
 
 
 runs = {seed: train_pair(seed) for seed in SEEDS}
@@ -309,18 +307,18 @@ ax.legend(loc="lower left");
 # %% [markdown]
 # Reading the intervals:
 #
-# - **Overall**, the slice-aware model is ahead in 2 seeds and behind in 3: the mean difference is
-#   -0.010, with an interval from -0.028 to 0.009 that includes 0. No difference is detectable.
+# - **Overall**, the slice-aware model is behind in 4 seeds of 5, but by little: the mean
+#   difference is -0.008, with an interval from -0.019 to 0.002 that includes 0.
 # - **`short_comment`** shows why one seed is not enough: seed 0 was a win (0.857 against 0.800,
-#   +0.057), but over five seeds the mean difference is -0.050, from -0.150 to 0.050. The slice
+#   +0.057), but over five seeds the mean difference is -0.011, from -0.071 to 0.048. The slice
 #   holds only 8 spam comments, so each one moves F1 by several points.
-# - **`keyword_please`** is +0.013 (ahead in 3 seeds, never behind), an interval that just includes
-#   0, and 0.022 of F1 is a single comment of 23.
-# - **`short_link`** is -0.5 in every seed, so its interval has no width: the plain model catches 1
-#   of the 3 short links, the slice-aware one never does, since its indicator (section 5) never
-#   recognises them. Training noise cannot explain it, but it is *one comment*, on a slice with one
-#   training comment; it says nothing about short links in general.
-# - On `regex_check_out` and `textblob_polarity` the two models agree in every seed.
+# - **`short_link`** is -0.5 in 4 seeds and 0 in one (where the plain model misses too): mean
+#   -0.4, from -0.68 to -0.12, so training noise does not explain it. The plain model catches 1 of
+#   the 3 short links, the slice-aware one never does, since its indicator (section 5) never
+#   recognises them. But the interval measures training noise only: it is *one comment*, on a slice
+#   whose own interval in lesson 02 ran from 0.05 to 0.89, with one training comment. It says
+#   nothing about short links in general.
+# - On the other slices the two models differ by at most one comment in any seed.
 #
 # So on this data slice-based learning does not help: the slices where the models err have a few
 # test comments, and one has a single training comment, too little to learn an expert from or to
@@ -330,9 +328,8 @@ ax.legend(loc="lower left");
 assert paired.loc["overall", "low"] < 0 < paired.loc["overall", "high"], paired
 assert paired.loc["short_comment", "low"] < 0 < paired.loc["short_comment", "high"], paired
 assert diff.loc[SEEDS[0], "short_comment"] > 0 > paired.loc["short_comment", "mean difference"], diff
-assert (diff["short_link"] == -0.5).all(), diff
-assert (diff[["regex_check_out", "textblob_polarity"]] == 0).all().all(), diff
-assert 0 < paired.loc["keyword_please", "mean difference"] < 0.03, paired
+assert (diff["short_link"] == -0.5).sum() == 4 and paired.loc["short_link", "high"] < 0, diff
+assert (diff[["keyword_please", "regex_check_out", "textblob_polarity"]].abs() < 0.03).all().all(), diff
 
 # %% [markdown]
 # ## 7. Attention: which expert did each prediction lean on?
