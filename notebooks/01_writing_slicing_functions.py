@@ -235,7 +235,8 @@ for text in df_train.loc[loose & ~strict, "text"]:
 # pattern finds the cases a sample misses. `\bout\b` (a word boundary on each side) would fix it.
 
 # %%
-assert len(hand_labels) == 20 and correct == 20, hand_labels
+assert len(hand_labels) == 20 and correct == 20 and len(in_check_out) == 45, hand_labels
+assert len(df_train) == 1586, len(df_train)
 assert round(interval.low, 2) == 0.84, interval
 
 # %% [markdown]
@@ -278,6 +279,7 @@ polarity_df[["text", "label"]].head()
 print("cached after one pass: ", len(textblob_sentiment.cache_))
 slice_dataframe(df_test, textblob_polarity)
 print("cached after two passes:", len(textblob_sentiment.cache_))
+assert df_test.loc[83].equals(df_test.loc[171]), "rows 83 and 171 are the same comment"
 
 # %% [markdown]
 # ## 7. Apply every SF at once: the slice matrix `S`
@@ -305,6 +307,7 @@ print("short comments:", S["short_comment"].sum())
 # a short link. The same fields are also attributes: `S.short_link` is `S["short_link"]`.
 
 # %%
+assert df_test.index[:3].tolist() == [27, 194, 277], df_test.index[:3]
 in_short_link = np.flatnonzero(S.short_link)
 df_test.iloc[in_short_link][["text", "label"]]
 
@@ -339,6 +342,12 @@ assert summary.loc["short_comment", "n"] == 92, summary
 assert summary.loc["short_link", "n"] == 3, summary
 assert summary.loc["keyword_please", "label=1"] == 1.0, summary
 assert round(summary.loc["textblob_polarity", "label=0"], 3) == 0.75, summary
+assert round(summary.loc["short_comment", "label=0"], 2) == 0.91, summary
+assert summary.loc["regex_check_out", "n"] == 45 and summary.loc["regex_check_out", "label=1"] == 1.0, summary
+assert summary.loc["keyword_please", "n"] == 23 and summary.loc["textblob_polarity", "n"] == 24, summary
+assert summary.loc["textblob_polarity", "overlap"] == 0.625, summary
+assert round(summary.loc["short_link", "coverage"], 3) == 0.012, summary
+assert df_test.loc[110, "text"].strip() == "subscribe to my feed" and short_comment(df_test.loc[110])
 
 # %% [markdown]
 # The `overlap` column says *how much* of a slice lies in other slices, not *which* ones.

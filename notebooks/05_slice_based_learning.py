@@ -329,6 +329,7 @@ assert diff.loc[SEEDS[0], "short_comment"] > 0 > paired.loc["short_comment", "me
 assert (diff["short_link"] == -0.5).sum() == 4 and paired.loc["short_link", "high"] < 0, diff
 assert (diff[["keyword_please", "regex_check_out", "textblob_polarity"]].abs() < 0.03).all().all(), diff
 assert (diff["overall"] < 0).sum() == 4 and round(diff.loc[SEEDS[0], "short_comment"], 3) == 0.057, diff
+assert f1.loc[("plain", SEEDS[0]), "short_comment"] == 0.8, f1
 quoted = {"overall": [-0.008, -0.019, 0.002], "short_comment": [-0.011, -0.071, 0.048],
           "short_link": [-0.4, -0.68, -0.12]}  # (mean, low, high) as the prose quotes them
 for name, numbers in quoted.items():
