@@ -94,6 +94,7 @@ sizes = pd.DataFrame(
      for split, S in (("train", S_train), ("valid", S_valid), ("test", S_test))},
     index=slice_names,
 )
+print(f"train {X_train.shape}, valid {X_valid.shape}, test {X_test.shape}")
 sizes
 
 # %% [markdown]
@@ -104,8 +105,8 @@ sizes
 #
 # `SliceAwareClassifier(base_architecture, head_dim, slice_names)` wraps any backbone that maps an
 # input to `head_dim` numbers. Ours is two ReLU layers of 32 units (the Snorkel tutorial's are as
-# wide as the vocabulary, 123 million parameters for 1,586 comments). `make_backbone(seed)` seeds
-# torch first, so that the plain model of section 6 starts from the *same* weights.
+# wide as the vocabulary, far more than 1,586 comments can use). `make_backbone(seed)` seeds torch
+# first, so that the plain model of section 6 starts from the *same* weights.
 
 # %%
 HIDDEN = 32
@@ -206,11 +207,10 @@ ax.legend(loc="center left", bbox_to_anchor=(1.02, 0.5));
 # %% [markdown]
 # ## 5. Score the master head, and each indicator head
 #
-# `score_slices` scores the *master* head, the one that makes the final predictions, on all test
-# comments and on each slice, with `n`, as the Scorer of lesson 02 does. `score` scores every head
-# of the figure; its `_ind` rows say how well each **indicator head** recognises its own slice on
-# test comments (F1 of "in the slice"). An expert that cannot tell its slice apart gets little
-# attention where it matters.
+# `score_slices` scores the *master* head, which makes the final predictions, on all test comments
+# and on each slice, with `n`, as lesson 02's Scorer does. `score` scores every head of the figure:
+# its `_ind` rows say how well each **indicator head** recognises its own slice on the test comments
+# (F1 of "in the slice"). An expert whose indicator misses its slice gets no weight there.
 
 # %%
 with warnings.catch_warnings():
