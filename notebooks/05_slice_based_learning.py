@@ -35,9 +35,7 @@
 # adds a small expert per slice on top of it. The figure is the whole model; the lesson points
 # back to its parts.
 #
-# ![The slice-aware classifier: a backbone feeds, per slice, an indicator head and a slice
-# transform; one predictor head shared by every slice reads the transforms; attention mixes them;
-# the master head predicts](figures/slice_architecture.svg)
+# ![The slice-aware classifier, from input to prediction](figures/slice_architecture.svg)
 #
 # *Drawn by `tools/draw_architecture.py`.* Per slice, the **indicator head** learns whether a
 # comment is in the slice; the **slice transform**, read by the **shared predictor head**, learns to
