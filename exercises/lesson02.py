@@ -59,6 +59,8 @@ def check_slice_scores(
         except Exception as err:  # noqa: BLE001 - the learner's code: report, never crash the check
             return Feedback("2a", False, f"on {where}, your function raised {type(err).__name__}: {err}")
         feedback = _check_scores(f1, interval, S_, golds_, preds_, slice_name)
+        if where != RESAMPLED:
+            first = feedback  # the lesson's rows: quoted when all is right
         if not feedback:
             if where == RESAMPLED:
                 return Feedback("2a", False, (
@@ -66,7 +68,8 @@ def check_slice_scores(
                     "Compute from the arguments S, golds and preds, not from numbers the lesson "
                     f"printed.\n{feedback.message}"))
             return feedback
-    return Feedback("2a", True, f"right on the lesson's rows and on {where}.\n{feedback.message}")
+    return Feedback("2a", True, f"right on the lesson's rows and on {where}. On the lesson's rows:\n"
+                    f"{first.message}")
 
 
 RESAMPLED = "250 rows resampled from them (seed 2)"

@@ -172,7 +172,7 @@ def check_attention(attention: object, top_expert: object, model: torch.nn.Modul
         passed, text = _check_weights(weights, expected, out, temperature)
         if not passed:
             return Feedback("5b", False, f"At temperature {temperature}: {text}")
-        texts.append(f"at temperature {temperature}, {text[len('Weights: '):]}")
+        texts.append(f"at temperature {temperature}, {text[len('Weights: '):].rstrip('.')}")
     weights = torch.softmax(torch.randn(6, len(names), generator=torch.Generator().manual_seed(5)), dim=1)
     for row in range(len(weights)):
         want = solution.top_expert(weights, names, row)
