@@ -34,7 +34,12 @@ from snorkel_slice.row import Row
 LINK_MARKERS = ("http", "www.", ".com")
 
 
-def check_has_link(sf: object, df: pd.DataFrame) -> Feedback:
+def check_has_link(sf: object, df: pd.DataFrame, df_more: pd.DataFrame | None = None) -> Feedback:
+    """Exercise 1a: checked on ``df``, then on ``df_more`` (comments the lesson never showed)."""
+    return _on_both("1a", _check_has_link, sf, df, df_more)
+
+
+def _check_has_link(sf: object, df: pd.DataFrame) -> Feedback:
     """Exercise 1a: ``sf`` slices the comments containing http, www. or .com (any case)."""
     df = _plain_index(df)
     feedback = check_sf("1a", sf, df, _expected(solution.has_link, df))
@@ -54,7 +59,12 @@ def check_has_link(sf: object, df: pd.DataFrame) -> Feedback:
     return _with_hints(feedback, hints)
 
 
-def check_keyword_subscribe(sf: object, df: pd.DataFrame) -> Feedback:
+def check_keyword_subscribe(sf: object, df: pd.DataFrame, df_more: pd.DataFrame | None = None) -> Feedback:
+    """Exercise 1b: checked on ``df``, then on ``df_more`` (comments the lesson never showed)."""
+    return _on_both("1b", _check_keyword_subscribe, sf, df, df_more)
+
+
+def _check_keyword_subscribe(sf: object, df: pd.DataFrame) -> Feedback:
     """Exercise 1b: ``sf`` is built with ``resources`` and slices 'subscribe' or 'channel'."""
     if isinstance(sf, SlicingFunction):
         keywords = sf.resources.get("keywords")
@@ -85,7 +95,12 @@ def check_keyword_subscribe(sf: object, df: pd.DataFrame) -> Feedback:
     return _with_hints(feedback, hints)
 
 
-def check_shouting(sf: object, df: pd.DataFrame) -> Feedback:
+def check_shouting(sf: object, df: pd.DataFrame, df_more: pd.DataFrame | None = None) -> Feedback:
+    """Exercise 1c: checked on ``df``, then on ``df_more`` (comments the lesson never showed)."""
+    return _on_both("1c", _check_shouting, sf, df, df_more)
+
+
+def _check_shouting(sf: object, df: pd.DataFrame) -> Feedback:
     """Exercise 1c: ``sf`` reads ``x.caps_ratio`` from a preprocessor and slices ratios > 0.5."""
     if isinstance(sf, SlicingFunction) and not sf.pre:
         return Feedback(
@@ -117,6 +132,19 @@ def check_shouting(sf: object, df: pd.DataFrame) -> Feedback:
             "(capitals / letters, spaces and digits left out)."
         )
     return _with_hints(feedback, hints)
+
+
+def _on_both(exercise: str, check, sf: object, df: pd.DataFrame, df_more: pd.DataFrame | None) -> Feedback:
+    # The second split catches an SF that lists the comments it saw instead of stating a rule.
+    feedback = check(sf, df)
+    if not feedback or df_more is None:
+        return feedback
+    more = check(sf, df_more)
+    if not more:
+        return Feedback(exercise, False, (
+            f"Right on the {len(df)} comments of the lesson, but not on {len(df_more)} others it "
+            f"never showed: {more.message}\nWrite the rule itself rather than listing comments."))
+    return Feedback(exercise, True, f"{feedback.message} Right on {len(df_more)} other comments too.")
 
 
 def _plain_index(df: pd.DataFrame) -> pd.DataFrame:

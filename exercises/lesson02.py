@@ -7,8 +7,11 @@ Examples
 --------
 >>> S = pd.DataFrame({"loud": [1, 1, 1, 0]}).to_records(index=False)
 >>> golds, preds = np.array([1, 1, 0, 0]), np.array([1, 0, 0, 0])
->>> interval = solution.wilson_interval(1, 3)  # 1 of the 2 spam caught, but n = slice size
->>> feedback = check_slice_scores(2 / 3, interval, S, golds, preds, slice_name="loud")
+>>> def slice_f1(S, golds, preds, slice_name):
+...     return 2 / 3
+>>> def slice_recall_interval(S, golds, preds, slice_name):  # 1 of 2 spam caught, but n = 3 rows
+...     return solution.wilson_interval(1, 3)
+>>> feedback = check_slice_scores(slice_f1, slice_recall_interval, S, golds, preds, "loud")
 >>> print(feedback)  # doctest: +NORMALIZE_WHITESPACE
 [not yet] Exercise 2a: F1: your F1 on 'loud' is 0.6667, as expected.
 Interval: your low end is 0.0615, expected 0.0945 (off by -0.0330); your high end is 0.7923,
@@ -33,14 +36,64 @@ TOL = 1e-3  # answers computed in another correct way agree to far better than t
 
 
 def check_slice_scores(
-    f1: object,
-    interval: object,
+    slice_f1: object,
+    slice_recall_interval: object,
     S: np.recarray,
     golds: np.ndarray,
     preds: np.ndarray,
     slice_name: str = "textblob_polarity",
 ) -> Feedback:
-    """Exercise 2a: the slice's F1, and the 95% Wilson interval of its recall."""
+    """Exercise 2a: two functions, a slice's F1 and the 95% Wilson interval of its recall.
+
+    Both are called with ``(S, golds, preds, slice_name)`` on the lesson's rows and on rows
+    resampled from them with a fixed seed, which the lesson never printed: typed-in numbers fail.
+    """
+    problem = _not_functions(("slice_f1", slice_f1), ("slice_recall_interval", slice_recall_interval))
+    if problem:
+        return Feedback("2a", False, problem)
+    cases = [("the lesson's rows", S, golds, preds), (RESAMPLED, *_resample(S, golds, preds))]
+    for where, S_, golds_, preds_ in cases:
+        try:
+            f1 = slice_f1(S_, golds_, preds_, slice_name)
+            interval = slice_recall_interval(S_, golds_, preds_, slice_name)
+        except Exception as err:  # noqa: BLE001 - the learner's code: report, never crash the check
+            return Feedback("2a", False, f"on {where}, your function raised {type(err).__name__}: {err}")
+        feedback = _check_scores(f1, interval, S_, golds_, preds_, slice_name)
+        if where != RESAMPLED:
+            first = feedback  # the lesson's rows: quoted when all is right
+        if not feedback:
+            if where == RESAMPLED:
+                return Feedback("2a", False, (
+                    f"Right on the lesson's rows, but not on {where}, which the lesson never printed. "
+                    "Compute from the arguments S, golds and preds, not from numbers the lesson "
+                    f"printed.\n{feedback.message}"))
+            return feedback
+    return Feedback("2a", True, f"right on the lesson's rows and on {where}. On the lesson's rows:\n"
+                    f"{first.message}")
+
+
+RESAMPLED = "250 rows resampled from them (seed 2)"
+
+
+def _not_functions(*named: tuple[str, object]) -> str:
+    for name, value in named:
+        if not callable(value):
+            return (
+                f"{name}: expected a function {name}(S, golds, preds, slice_name) that computes "
+                f"the answer from its arguments, got {type(value).__name__} {value!r}. The check "
+                "calls it on rows the lesson never printed."
+            )
+    return ""
+
+
+def _resample(S: np.recarray, golds: np.ndarray, preds: np.ndarray) -> tuple:
+    # A bootstrap of the rows with a fixed seed: other counts in the slice, the same shapes.
+    rows = np.random.default_rng(2).integers(0, len(golds), len(golds))
+    return S[rows], np.asarray(golds)[rows], np.asarray(preds)[rows]
+
+
+def _check_scores(f1, interval, S, golds, preds, slice_name) -> Feedback:
+    golds, preds = np.asarray(golds), np.asarray(preds)
     expected_f1 = solution.slice_f1(S, golds, preds, slice_name)
     f1_check = check_close("2a", f1, expected_f1, f"F1 on {slice_name!r}", tol=TOL)
     f1_text = f1_check.message
@@ -86,8 +139,12 @@ def _check_interval(interval, S, golds, preds, slice_name) -> tuple[bool, str]:
     return False, " ".join(lines)
 
 
-def check_widest_interval(name: object, scores: pd.DataFrame, metric: str = "f1") -> Feedback:
-    """Exercise 2b: the name of the slice whose ``metric`` interval is widest."""
+def check_widest_interval(widest_interval: object, scores: pd.DataFrame, metric: str = "f1") -> Feedback:
+    """Exercise 2b: a function ``widest_interval(scores)`` naming the slice whose interval is widest.
+
+    It is called on ``scores`` and on two tables the lesson never printed: ``scores`` without
+    its widest slice, and ``scores`` with the ``overall`` interval made the widest.
+    """
     low, high = f"{metric}_low", f"{metric}_high"
     if not isinstance(scores, pd.DataFrame) or not {low, high} <= set(scores.columns):
         return Feedback(
@@ -96,6 +153,38 @@ def check_widest_interval(name: object, scores: pd.DataFrame, metric: str = "f1"
             f"scores must be the DataFrame from score_slices(..., as_dataframe=True, ci=0.95), "
             f"with {low!r} and {high!r} columns.",
         )
+    if not callable(widest_interval):
+        return Feedback(
+            "2b",
+            False,
+            f"expected a function widest_interval(scores) that returns a slice's name, got "
+            f"{type(widest_interval).__name__} {widest_interval!r}. The check calls it on tables "
+            "the lesson never printed, so it must compute the answer from the table it is given.",
+        )
+    best = solution.widest_interval(scores, metric)
+    loud = scores.copy()
+    loud.loc["overall", [low, high]] = (-1.0, 2.0)  # overall now has the widest interval
+    cases = [("scores_ci", scores),
+             (f"scores_ci without {best!r} (a table the lesson never printed)", scores.drop(index=best)),
+             ("scores_ci with the overall interval made the widest", loud)]
+    for where, table in cases:
+        try:
+            name = widest_interval(table)
+        except Exception as err:  # noqa: BLE001 - the learner's code: report, never crash the check
+            return Feedback("2b", False, f"on {where}, your function raised {type(err).__name__}: {err}")
+        feedback = _check_widest(name, table, metric)
+        if table is scores:
+            if not feedback:
+                return feedback
+            first = feedback
+        elif not feedback:
+            again = " Compute the answer from the table your function is given." if name == best else ""
+            return Feedback("2b", False, f"Right on scores_ci, but on {where}: {feedback.message}{again}")
+    return Feedback("2b", True, f"{first.message} Right on two other tables too.")
+
+
+def _check_widest(name: object, scores: pd.DataFrame, metric: str) -> Feedback:
+    low, high = f"{metric}_low", f"{metric}_high"
     if not isinstance(name, str):
         return Feedback(
             "2b",
@@ -193,6 +282,13 @@ def check_weak_slice(
     except Exception as err:  # the learner's code: report any failure as feedback
         return Feedback("2c", False, f"{summary} But on the confirmation rows your SF raised "
                         f"{type(err).__name__}: {err}")
+    n_confirm = int(np.asarray(S_confirm[sf.name], dtype=bool).sum())
+    if n_confirm < min_rows:
+        return Feedback("2c", False, (
+            f"{summary} But on the {len(df_confirm)} comments you did not look at, it holds "
+            f"{n_confirm}, fewer than {min_rows}: your SF lists the comments you read rather than "
+            "describing what they share (a word, a length, a link), so it cannot be confirmed. "
+            "Write the rule their mistakes have in common."))
     row = compare_slices(S_confirm, golds_confirm, preds_confirm, metrics=["accuracy"], correction=None).iloc[0]
     confirm = (
         f"On the {len(df_confirm)} comments you did not look at, it holds {int(row['n'])}: accuracy "

@@ -6,8 +6,12 @@ independent one. The feedback names the usual slips.
 
 Examples
 --------
->>> check_holm([True, False, False], [0.01, 0.04, 0.03])
-[correct] Exercise 3b: 1 of 3 significant after Holm's correction; Holm's adjusted p-values are [0.03, 0.06, 0.06].
+>>> def holm(p_values, alpha):  # not Holm: every p-value against alpha, uncorrected
+...     return [p < alpha for p in p_values]
+>>> print(check_holm(holm, [0.01, 0.04, 0.03]))  # doctest: +NORMALIZE_WHITESPACE
+[not yet] Exercise 3b: 2 of 3 decisions differ, at positions [1, 2] (p = [0.04, 0.03]). These are
+the uncorrected decisions, p < 0.05; with 3 tests, some of those are expected by chance. Apply
+Holm's step-down thresholds.
 """
 
 from __future__ import annotations
@@ -30,6 +34,49 @@ def _slice_matrix(sf: SlicingFunction, df: pd.DataFrame) -> np.recarray:
 
 
 def check_complement_gap(
+    recall_gap: object,
+    sf: SlicingFunction,
+    df_test: pd.DataFrame,
+    golds_test: np.ndarray,
+    preds_test: np.ndarray,
+    df_valid: pd.DataFrame | None = None,
+    golds_valid: np.ndarray | None = None,
+    preds_valid: np.ndarray | None = None,
+) -> Feedback:
+    """Exercise 3a: ``recall_gap(sf, df, golds, preds)``, a slice's recall minus the rest's.
+
+    It is called on the test rows and, when given, on the validation rows; no cell of the lesson
+    prints either recall gap, and a function that ignores its arguments gives itself away.
+    """
+    if not callable(recall_gap):
+        return Feedback("3a", False, (
+            f"expected a function recall_gap(sf, df, golds, preds) that returns a number, got "
+            f"{type(recall_gap).__name__} {recall_gap!r}. The check calls it on the test rows and "
+            "on the validation rows."))
+    try:
+        gap = recall_gap(sf, df_test, golds_test, preds_test)
+    except Exception as err:  # noqa: BLE001 - the learner's code: report, never crash the check
+        return Feedback("3a", False, f"on the test rows, your function raised {type(err).__name__}: {err}")
+    feedback = _check_gap(gap, sf, df_test, golds_test, preds_test, df_valid, golds_valid, preds_valid)
+    if not feedback or df_valid is None:
+        return feedback
+    try:
+        valid_gap = recall_gap(sf, df_valid, golds_valid, preds_valid)
+    except Exception as err:  # noqa: BLE001
+        return Feedback("3a", False, f"Right on the test rows, but on the validation rows your "
+                        f"function raised {type(err).__name__}: {err}")
+    again = _check_gap(valid_gap, sf, df_valid, golds_valid, preds_valid)
+    if not again:
+        same = isinstance(valid_gap, Real) and abs(float(valid_gap) - float(gap)) <= TOL
+        hint = (" It returns the test gap for other rows too: compute from its arguments df, golds "
+                "and preds." if same else "")
+        return Feedback("3a", False, "Right on the test rows, but not on the validation rows: "
+                        + again.message.split(": ", 1)[-1] + hint)
+    return Feedback("3a", True, f"{feedback.message} On the validation rows, where the slice was "
+                    f"found, it is {float(valid_gap):+.3f}.")
+
+
+def _check_gap(
     gap: object,
     sf: SlicingFunction,
     df_test: pd.DataFrame,
@@ -39,11 +86,10 @@ def check_complement_gap(
     golds_valid: np.ndarray | None = None,
     preds_valid: np.ndarray | None = None,
 ) -> Feedback:
-    """Exercise 3a: the slice's test recall (>50K earners caught) minus the recall of the rest."""
     S = _slice_matrix(sf, df_test)
     golds_test, preds_test = np.asarray(golds_test), np.asarray(preds_test)
     expected = float(compare_slices(S, golds_test, preds_test, metrics=["recall"])["delta"].iloc[0])
-    what = f"test recall gap of {sf.name!r} against the rest"
+    what = f"recall gap of {sf.name!r} against the rest"
     feedback = check_close("3a", gap, expected, what, tol=TOL)
     if feedback or not isinstance(gap, Real) or isinstance(gap, bool) or math.isnan(gap):
         return feedback
@@ -84,8 +130,41 @@ def check_complement_gap(
     return Feedback("3a", False, message)
 
 
-def check_holm(decisions: object, p_values: list[float], alpha: float = 0.05) -> Feedback:
-    """Exercise 3b: one True/False per p-value, significant after Holm's correction at alpha."""
+# p-value lists the lesson never shows, with the level to test them at: a step-down that must
+# stop early (0.022 passes its own threshold after 0.02 failed), and a seeded random family.
+MORE_P_VALUES = [
+    ([0.005, 0.02, 0.021, 0.022, 0.5], 0.05),
+    ([float(p) for p in np.random.default_rng(3).uniform(0, 0.03, 8).round(4)], 0.1),
+]
+
+
+def check_holm(holm: object, p_values: list[float], alpha: float = 0.05) -> Feedback:
+    """Exercise 3b: ``holm(p_values, alpha)``, one True/False per p-value after Holm's correction.
+
+    It is called on the lesson's p-values and on two families the lesson never shows.
+    """
+    if not callable(holm):
+        return Feedback("3b", False, (
+            f"expected a function holm(p_values, alpha) that returns one True/False per p-value, "
+            f"got {type(holm).__name__} {holm!r}. The check calls it on p-values the lesson "
+            "never shows."))
+    for i, (p, level) in enumerate([(list(p_values), alpha), *MORE_P_VALUES]):
+        try:
+            decisions = holm(list(p), level)
+        except Exception as err:  # noqa: BLE001 - the learner's code: report, never crash the check
+            return Feedback("3b", False, f"holm({p}, alpha={level}) raised {type(err).__name__}: {err}")
+        feedback = _check_decisions(decisions, p, level)
+        if not feedback and i:
+            return Feedback("3b", False, f"Right on the lesson's p-values, but not on p_values={p}, "
+                            f"alpha={level}: {feedback.message}")
+        if not feedback:
+            return feedback
+        if i == 0:
+            first = feedback
+    return Feedback("3b", True, f"{first.message} Right on two other families too.")
+
+
+def _check_decisions(decisions: object, p_values: list[float], alpha: float) -> Feedback:
     p = np.asarray(p_values, dtype=float)
     items = list(decisions) if isinstance(decisions, list | tuple | np.ndarray) else None
     if items is None or not all(isinstance(d, bool | np.bool_) for d in items):

@@ -62,8 +62,24 @@ SLIPS: list[tuple[Callable, str]] = [
 ]
 
 
-def check_shouts(sf: object, df: pd.DataFrame) -> Feedback:
-    """Exercise 7a: an NLP SF slicing comments with >= 3 capitalised words of >= 3 letters."""
+def check_shouts(sf: object, df: pd.DataFrame, df_more: pd.DataFrame | None = None) -> Feedback:
+    """Exercise 7a: an NLP SF slicing comments with >= 3 capitalised words of >= 3 letters.
+
+    It is checked on ``df`` and then, when given, on ``df_more``: comments the lesson never showed,
+    so an SF that lists the texts it saw fails there.
+    """
+    feedback = _check_shouts(sf, df)
+    if not feedback or df_more is None:
+        return feedback
+    more = _check_shouts(sf, df_more)
+    if not more:
+        return Feedback("7a", False, f"Right on the {len(df)} comments of the lesson, but not on "
+                        f"{len(df_more)} others it never showed: {more.message} Count the shouted "
+                        "tokens of x.doc instead of listing comments.")
+    return Feedback("7a", True, f"{feedback.message} Right on {len(df_more)} other comments too.")
+
+
+def _check_shouts(sf: object, df: pd.DataFrame) -> Feedback:
     if isinstance(sf, SlicingFunction) and not isinstance(sf, NLPSlicingFunction):
         return Feedback(
             "7a",

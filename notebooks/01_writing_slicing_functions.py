@@ -19,7 +19,7 @@
 # **Goal:** describe the parts of a dataset you care about as slicing functions (SFs), and see
 # exactly which comments fall into each slice.
 #
-# *Time: about 30 minutes. Assumes: Python and a little pandas; no earlier lesson. Next:
+# *Time: about 40 minutes (estimate). Assumes: Python and a little pandas; no earlier lesson. Next:
 # [02. Monitoring slices](02_monitoring_slices.ipynb), which scores a model on the slices written
 # here.*
 #
@@ -28,7 +28,8 @@
 #    that reads a memoized TextBlob preprocessor;
 # 2. look inside a slice with `slice_dataframe`, then apply every SF at once and read the slice
 #    matrix `S`;
-# 3. summarise the slices (size, overlap, label balance) as a table and as a picture.
+# 3. measure how precise an SF is, and summarise the slices (size, overlap, label balance) as
+#    tables and pictures.
 #
 # A *slice* is a subset of the data that matters for a reason of its own: a kind of user, an
 # input that is known to be hard, a case where a mistake is costly. An SF is a small Python
@@ -41,8 +42,10 @@
 # %matplotlib inline
 import re
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from scipy.stats import binomtest
 from textblob import TextBlob
 
 from exercises import lesson01
@@ -52,6 +55,7 @@ from snorkel_slice import (
     plot_slice_summary,
     preprocessor,
     slice_dataframe,
+    slice_overlap,
     slice_summary,
     slicing_function,
 )
@@ -112,26 +116,9 @@ short_df[["text", "label"]].head()
 
 # %% [markdown]
 # Most short comments are ham, but not all: row 110, "subscribe to my feed", is spam in four
-# words. Tables hide one more thing. Print the same texts with `repr` and a `'\ufeff'` appears at
-# the end of several of them: a zero-width "byte order mark" that survived the export of the data.
-# It is invisible on screen but it is part of the string.
-
-# %%
-# NBVAL_CHECK_OUTPUT
-for index, text in short_df["text"].head().items():
-    print(index, repr(text))
-
-# %% [markdown]
-# The mark is not whitespace, so `str.split()` counts it as a word when a space precedes it, and
-# `text == "Awesome"` would be False for row 263. Here it changes nothing (two words are still fewer
-# than five), but remember it when an SF compares whole strings or counts words exactly.
-
-# %%
-# NBVAL_CHECK_OUTPUT
-print(df_test.loc[263, "text"].split())
-print(f"{df_test['text'].str.contains(chr(0xFEFF)).sum()} of {len(df_test)} test comments carry it")
-
-# %% [markdown]
+# words. (Several texts also end in an invisible character; the side note at the end says why
+# that matters for an SF that compares whole strings.)
+#
 # ## 4. Keyword SFs, built with `resources`
 #
 # Spam usually asks for something: a visit, a like, a subscription. A keyword SF tests whether
@@ -197,6 +184,62 @@ except Exception as err:
     print(f"{type(err).__name__}: {err}")
 
 # %% [markdown]
+# ### How precise is an SF? Measure it
+#
+# An SF is a heuristic, so some comments it puts in its slice do not belong there. To measure how
+# many, read a random sample of the slice and label each comment by hand: does it really invite
+# the reader to check something out? Here are 20 of the 45 test comments in `regex_check_out`,
+# drawn with the lesson's seed, each around the place where the SF fired.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+in_check_out = slice_dataframe(df_test, regex_check_out)
+sample = in_check_out.sample(20, random_state=SEED)
+for index, text in sample["text"].items():
+    start = re.search(r"check.*out", text, flags=re.I).start()  # where the SF fired
+    print(f"{index:>3}", "..." if start > 25 else "   ", text[max(0, start - 25):start + 45])
+
+# %% [markdown]
+# Reading them, every one is an invitation ("check my music out", "Check out this video on
+# YouTube", "check out this EXTRAORDINARY website"). The labels, written down by hand:
+
+# %%
+# True: the comment invites the reader to check something out (read from the texts above).
+hand_labels = {368: True, 103: True, 347: True, 260: True, 236: True, 208: True, 219: True,
+               198: True, 15: True, 326: True, 3: True, 266: True, 168: True, 61: True, 54: True,
+               141: True, 348: True, 123: True, 82: True, 166: True}
+assert set(hand_labels) == set(sample.index), "the sample changed: label the new comments"
+correct = sum(hand_labels.values())
+interval = binomtest(correct, len(hand_labels)).proportion_ci(method="wilson")
+print(f"precision {correct}/{len(hand_labels)}, 95% interval {interval.low:.2f} to {interval.high:.2f}")
+
+# %% [markdown]
+# Twenty right out of twenty does not make the SF perfect: the interval says its precision is
+# somewhere above 0.84, not that it is 1. A bigger sample, or a sharper look, narrows it. Here
+# the sharper look is the regex itself: `.*` matches anything, and `out` also matches *inside* a
+# word, so `check.*out` fires on "check my y**out**ube channel" or "checking my videos ... ab**out**
+# me", where no "out" follows "check". Counting those on the 1,586 training comments, which a
+# sample of 20 would rarely show:
+
+# %%
+# NBVAL_CHECK_OUTPUT
+loose = df_train["text"].str.contains(r"check.*out", case=False)
+strict = df_train["text"].str.contains(r"check.*\bout\b", case=False)  # "out" as a whole word
+print(f"{loose.sum()} training comments match, {(loose & ~strict).sum()} of them without the word 'out':")
+for text in df_train.loc[loose & ~strict, "text"]:
+    print("   ", text[:70])
+
+# %% [markdown]
+# Both are invitations all the same, so the slice is still right for them, for the wrong reason.
+# That is an SF's imprecision measured two ways: a hand-labelled sample bounds it, and reading the
+# pattern finds the cases a sample misses. `\bout\b` (a word boundary on each side) would fix it.
+
+# %%
+assert len(hand_labels) == 20 and correct == 20 and len(in_check_out) == 45, hand_labels
+assert len(df_train) == 1586, len(df_train)
+assert round(interval.low, 2) == 0.84, interval
+
+# %% [markdown]
 # ## 6. A sentiment SF through a memoized preprocessor
 #
 # Some slices need a derived quantity. Very enthusiastic comments are about the video itself, so
@@ -236,6 +279,7 @@ polarity_df[["text", "label"]].head()
 print("cached after one pass: ", len(textblob_sentiment.cache_))
 slice_dataframe(df_test, textblob_polarity)
 print("cached after two passes:", len(textblob_sentiment.cache_))
+assert df_test.loc[83].equals(df_test.loc[171]), "rows 83 and 171 are the same comment"
 
 # %% [markdown]
 # ## 7. Apply every SF at once: the slice matrix `S`
@@ -263,6 +307,7 @@ print("short comments:", S["short_comment"].sum())
 # a short link. The same fields are also attributes: `S.short_link` is `S["short_link"]`.
 
 # %%
+assert df_test.index[:3].tolist() == [27, 194, 277], df_test.index[:3]
 in_short_link = np.flatnonzero(S.short_link)
 df_test.iloc[in_short_link][["text", "label"]]
 
@@ -276,6 +321,7 @@ df_test.iloc[in_short_link][["text", "label"]]
 
 # %%
 summary = slice_summary(S, golds=df_test["label"])
+S_sizes = summary["n"].drop("overall")
 summary.round(3)
 
 # %%
@@ -296,6 +342,58 @@ assert summary.loc["short_comment", "n"] == 92, summary
 assert summary.loc["short_link", "n"] == 3, summary
 assert summary.loc["keyword_please", "label=1"] == 1.0, summary
 assert round(summary.loc["textblob_polarity", "label=0"], 3) == 0.75, summary
+assert round(summary.loc["short_comment", "label=0"], 2) == 0.91, summary
+assert summary.loc["regex_check_out", "n"] == 45 and summary.loc["regex_check_out", "label=1"] == 1.0, summary
+assert summary.loc["keyword_please", "n"] == 23 and summary.loc["textblob_polarity", "n"] == 24, summary
+assert summary.loc["textblob_polarity", "overlap"] == 0.625, summary
+assert round(summary.loc["short_link", "coverage"], 3) == 0.012, summary
+assert df_test.loc[110, "text"].strip() == "subscribe to my feed" and short_comment(df_test.loc[110])
+
+# %% [markdown]
+# The `overlap` column says *how much* of a slice lies in other slices, not *which* ones.
+# `slice_overlap(S)` gives that as a square table: row `a`, column `b` holds the share of slice
+# `a`'s comments that are also in slice `b` (so the diagonal is 1). As a picture:
+
+# %%
+overlap = slice_overlap(S)
+fig, ax = plt.subplots(figsize=(6, 4.5))
+image = ax.imshow(overlap, cmap="Purples", vmin=0, vmax=1)
+ax.set_xticks(range(len(overlap)), overlap.columns, rotation=30, ha="right")
+ax.set_yticks(range(len(overlap)), [f"{name} (n={n})" for name, n in S_sizes.items()])
+for (row, col), value in np.ndenumerate(overlap.to_numpy()):
+    ax.text(col, row, f"{value:.2f}", ha="center", va="center", fontsize=8,
+            color="white" if value > 0.6 else "black")
+ax.set(xlabel="... also in this slice", ylabel="share of this slice's comments ...")
+fig.colorbar(image);
+
+
+# %% [markdown]
+# Read it along a row. Half of `textblob_polarity`'s comments are also short (0.50): enthusiasm is
+# brief. 2 of the 3 short links are in short comments (0.67). And 0.35 of `keyword_please` is also
+# in `regex_check_out`, spam that says "please" and "check out", while only 0.18 of
+# `regex_check_out` is in `keyword_please`: the table is not symmetric, because the two slices
+# differ in size (23 and 45) while sharing the same 8 comments.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print(slice_overlap(S, normalize=False).loc["keyword_please", "regex_check_out"], "comments in both")
+assert overlap.loc["textblob_polarity", "short_comment"] == 0.5, overlap
+assert round(overlap.loc["short_link", "short_comment"], 2) == 0.67, overlap
+assert round(overlap.loc["keyword_please", "regex_check_out"], 2) == 0.35, overlap
+assert round(overlap.loc["regex_check_out", "keyword_please"], 2) == 0.18, overlap
+
+# %% [markdown]
+# ### Side note: an invisible character
+#
+# Print texts with `repr` and a `'\ufeff'` appears at the end of many of them: a zero-width "byte
+# order mark" that survived the export of the data. It is not whitespace, so `str.split()` counts
+# it as a word when a space precedes it, and `text == "Awesome"` is False for row 263. It changed
+# nothing above, but remember it when an SF compares whole strings or counts words exactly.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print(repr(df_test.loc[263, "text"]), df_test.loc[263, "text"].split())
+print(f"{df_test['text'].str.contains(chr(0xFEFF)).sum()} of {len(df_test)} test comments carry it")
 
 # %% [markdown]
 # ## Summary
@@ -307,13 +405,16 @@ assert round(summary.loc["textblob_polarity", "label=0"], 3) == 0.75, summary
 #   every SF that reads it.
 # - `slice_dataframe` shows a slice's rows; `PandasSFApplier(sfs).apply(df)` gives `S`, one 0/1
 #   field per SF, aligned with the rows of `df` by position.
-# - `slice_summary` and `plot_slice_summary` show each slice's size, overlap and label balance:
-#   the first thing to check before reading any per-slice score.
+# - An SF is a heuristic: estimate its precision on a hand-labelled sample, with an interval, and
+#   read its pattern for what a sample misses (`check.*out` also fires on "youtube").
+# - `slice_summary`, `plot_slice_summary` and `slice_overlap` show each slice's size, label balance
+#   and which slices share comments: the first thing to check before reading any per-slice score.
 #
 # ## Exercises
 #
 # Each cell below holds a starting point that runs. Edit it, run the cell, and read the feedback:
-# it says which comments your SF puts in the wrong place. The reference answers are in
+# it says which comments your SF puts in the wrong place, first among the test comments, then among
+# the training comments. The reference answers are in
 # `exercises/solutions/lesson01.py`; try first.
 #
 # **1a. Comments with a link.** Write `has_link`: a comment is in the slice when it contains
@@ -326,7 +427,7 @@ def has_link(x):
     return False
 
 
-lesson01.check_has_link(has_link, df_test)
+lesson01.check_has_link(has_link, df_test, df_train)
 
 # %% [markdown]
 # **1b. A keyword SF with `resources`.** Build `keyword_subscribe` with
@@ -338,7 +439,7 @@ keyword_subscribe = SlicingFunction(
     name="keyword_subscribe", f=keyword_lookup, resources=dict(keywords=[])
 )
 
-lesson01.check_keyword_subscribe(keyword_subscribe, df_test)
+lesson01.check_keyword_subscribe(keyword_subscribe, df_test, df_train)
 
 # %% [markdown]
 # **1c. An SF with a preprocessor.** Comments written mostly in capitals shout for attention.
@@ -360,4 +461,4 @@ def shouting(x):
     return x.caps_ratio > 0.5
 
 
-lesson01.check_shouting(shouting, df_test)
+lesson01.check_shouting(shouting, df_test, df_train)

@@ -368,25 +368,38 @@ assert (caught, spam_in_slice) == (5, 8), (caught, spam_in_slice)
 # Each cell holds a starting point that runs; replace it with your answer and run the cell for
 # feedback. The reference answers are in `exercises/solutions/lesson02.py`; try first.
 #
-# **2a. A slice's F1 and its interval, by hand.** For `textblob_polarity`, compute (1) the F1 with
-# `sklearn.metrics.f1_score` on the slice's rows only, and (2) the 95% Wilson interval of its
-# recall, with `z = 1.96`, `p` the recall and `n` its denominator (the spam comments in the
-# slice): centre `(p + z²/2n) / (1 + z²/n)`, half-width `z / (1 + z²/n) · sqrt(p(1-p)/n + z²/4n²)`.
+# **2a. A slice's F1 and its interval, by hand.** Write two functions of `(S, golds, preds,
+# slice_name)`: `slice_f1`, the F1 with `sklearn.metrics.f1_score` on the slice's rows only, and
+# `slice_recall_interval`, the 95% Wilson interval `(low, high)` of the slice's recall, with
+# `z = 1.96`, `p` the recall and `n` its denominator (the spam comments in the slice): centre
+# `(p + z²/2n) / (1 + z²/n)`, half-width `z / (1 + z²/n) · sqrt(p(1-p)/n + z²/4n²)`. The check
+# calls them for `textblob_polarity` on the test rows and on rows resampled from them.
 
 # %%
-my_f1 = None  # a number
-my_interval = None  # a pair (low, high)
+def slice_f1(S, golds, preds, slice_name):
+    """F1 on the rows of one slice."""
+    return None
 
-lesson02.check_slice_scores(my_f1, my_interval, S_test, Y_test, preds_test)
+
+def slice_recall_interval(S, golds, preds, slice_name):
+    """95% Wilson interval of the recall on the rows of one slice."""
+    return None
+
+
+lesson02.check_slice_scores(slice_f1, slice_recall_interval, S_test, Y_test, preds_test)
 
 # %% [markdown]
-# **2b. The widest interval.** From `scores_ci` (section 5), find in code the name of the slice
-# whose F1 interval is widest. Leave out `overall`: it is not a slice.
+# **2b. The widest interval.** Write `widest_interval(scores)`: given a table like `scores_ci`
+# (section 5), it returns the name of the slice whose F1 interval is widest. Leave out `overall`:
+# it is not a slice. The check calls it on `scores_ci` and on two variants of it.
 
 # %%
-widest = None
+def widest_interval(scores):
+    """The slice (not overall) whose F1 interval is widest."""
+    return None
 
-lesson02.check_widest_interval(widest, scores_ci)
+
+lesson02.check_widest_interval(widest_interval, scores_ci)
 
 # %% [markdown]
 # **2c. Find a weak spot, then confirm it.** Look for it on rows you will not confirm it on:

@@ -310,25 +310,35 @@ assert ((spam_confirmed["delta_low"] < 0) & (spam_confirmed["delta_high"] > 0)).
 # Each cell holds a starting point that runs; replace it with your answer and run the cell for
 # feedback. The reference answers are in `exercises/solutions/lesson03.py`; try first.
 #
-# **7a. A recall gap by hand.** The table above compares accuracy. For the top found slice,
-# `top`, compute instead its test *recall* (the share of >50K earners the model predicts as >50K)
-# minus the recall of the *rest* of the test rows, with `PandasSFApplier`, `preds_test` and
-# `Y_test`. The check compares your number with `compare_slices(..., metrics=["recall"])`.
+# **3a. A recall gap by hand.** The table above compares accuracy. Write
+# `recall_gap(sf, df, golds, preds)`: the recall of the slice's rows (the share of >50K earners
+# the model predicts as >50K) minus the recall of the *rest* of the rows, with `PandasSFApplier`.
+# The check calls it for the top found slice, `top`, on the test rows and on the validation rows,
+# and compares with `compare_slices(..., metrics=["recall"])`.
 
 # %%
-my_gap = None  # a number: recall in the slice minus recall outside it, on test
+def recall_gap(sf, df, golds, preds):
+    """Recall inside the slice minus recall outside it."""
+    return None
 
-lesson03.check_complement_gap(my_gap, top, df_test, Y_test, preds_test,
+
+lesson03.check_complement_gap(recall_gap, top, df_test, Y_test, preds_test,
                               df_valid, Y_valid, preds_valid)
 
 # %% [markdown]
-# **7b. Holm by hand.** Five slices were tested, with these p-values. At a family-wise level of
-# 0.05, which are significant after Holm's correction? Sort the p-values, compare the `i`-th
-# smallest (counting from 0) with `0.05 / (m - i)`, and stop at the first that fails. Give one
-# `True` or `False` per p-value, in the given order.
+# **3b. Holm by hand.** Write `holm(p_values, alpha)`: one `True` or `False` per p-value, in the
+# given order, saying whether it is significant after Holm's correction at family-wise level
+# `alpha`. Sort the p-values, compare the `i`-th smallest (counting from 0) with
+# `alpha / (m - i)`, and stop at the first that fails. The check calls it on these five p-values
+# at 0.05, and on two families you have not seen.
 
 # %%
 p_values = [0.012, 0.3, 0.001, 0.04, 0.014]
-my_decisions = [False] * 5
 
-lesson03.check_holm(my_decisions, p_values)
+
+def holm(p_values, alpha):
+    """Holm's step-down decisions, one per p-value."""
+    return [False] * len(p_values)
+
+
+lesson03.check_holm(holm, p_values)

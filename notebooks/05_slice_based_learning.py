@@ -14,30 +14,33 @@
 # ---
 
 # %% [markdown]
-# # 03. Slice-based learning
+# # 05. Slice-based learning
 #
 # **Goal:** train a model that grows an expert for every slice you name, and find out honestly
 # whether it beats the same network trained without slices.
 #
 # *Time: about 40 minutes. Assumes: [01](01_writing_slicing_functions.ipynb) (SFs and `S`),
-# [02](02_monitoring_slices.ipynb) (per-slice scores, sizes and intervals) and a little PyTorch
+# [02](02_monitoring_slices.ipynb) (per-slice scores and intervals) and a little PyTorch
 # (`nn.Linear`, `nn.Sequential`). Next: [06. When slicing pays](06_when_slicing_pays.ipynb), which
 # shows on 2-D data when the experts help and when they do not.*
 #
 # In this lesson you will:
 # 1. run the slice-aware workflow end to end: SFs → `S` → `SliceAwareClassifier` → slice-aware
 #    dataloaders → `Trainer` → `score_slices`;
-# 2. look inside the model: the masked labels each slice expert learns from, how many parameters
-#    the experts add, and the attention weights that mix them;
-# 3. compare it with plain training of the same backbone over five seeds, and sort the real
-#    differences from the noise.
+# 2. look inside the model: the labels each expert learns from, how well each expert recognises
+#    its slice, and the attention weights that mix the experts;
+# 3. compare it with plain training of the same backbone over five seeds, by paired differences.
 #
-# Lesson 02 *found* weak slices; this lesson tries to *fix* them. Slice-based learning (Chen et al.,
-# "Slice-based Learning", NeurIPS 2019) keeps one shared network, the backbone, and adds a small
-# expert per slice on top of it. Each expert learns two things: whether a comment belongs to its
-# slice, and how to classify the comments that do. For every comment, the final prediction mixes the
-# experts' views, weighting most the experts that think the comment is theirs. The slices come from
-# the SFs, so the model is told where the critical subsets are instead of having to discover them.
+# Slice-based learning (Chen et al., NeurIPS 2019) keeps one shared network, the *backbone*, and
+# adds a small expert per slice on top of it. The figure is the whole model; the lesson points
+# back to its parts.
+#
+# ![The slice-aware classifier, from input to prediction](figures/slice_architecture.svg)
+#
+# *Drawn by `tools/draw_architecture.py`.* Per slice, the **indicator head** learns whether a
+# comment is in the slice; the **slice transform**, read by the **shared predictor head**, learns to
+# classify the comments that are. **Attention** weighs each slice by its indicator's certainty
+# times its predictor's confidence, and the **master head** predicts from the mix.
 
 # %%
 # Setup: imports and a seed, nothing else.
@@ -50,6 +53,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import torch
+from scipy import stats
 from sklearn.feature_extraction.text import CountVectorizer
 from torch import nn
 
@@ -57,25 +61,18 @@ from exercises import lesson05
 from snorkel_slice.analysis import Scorer, SmallSliceWarning
 from snorkel_slice.classification import PlainClassifier, Trainer, TrainerConfig
 from snorkel_slice.slicing import PandasSFApplier, SliceAwareClassifier
-from utils import (
-    create_dict_dataloader,
-    df_to_features,
-    get_pytorch_mlp,
-    load_spam_dataset,
-    make_spam_sfs,
-)
+from utils import create_dict_dataloader, df_to_features, load_spam_dataset, make_spam_sfs
 
 SEEDS = [0, 1, 2, 3, 4]  # five training seeds; the walk-through uses the first
 torch.set_num_threads(1)  # one thread: the same arithmetic on every run, and no slower here
 pd.set_option("display.max_colwidth", 50)
 
 # %% [markdown]
-# ## 1. Data and features
+# ## 1. Data, features and slices
 #
-# Training a network needs labels, so we load the labelled train split, and also the *valid* split:
-# 120 comments from the same video as the test set, which we use to watch training. Each comment
-# becomes a bag of words, as in lesson 02. With `sparse=True` the counts stay a sparse matrix;
-# the dataloader turns one batch at a time into a dense tensor.
+# Training needs labels, so we load the labelled train split and the *valid* split (120 comments
+# from the test video) to watch training. Each comment becomes a sparse bag of words, as in lesson
+# 02, and the five SFs of lessons 01 and 02 (`make_spam_sfs()`) give `S` for every split.
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -85,67 +82,29 @@ X_train, Y_train = df_to_features(vectorizer, df_train, "train", sparse=True)
 X_valid, Y_valid = df_to_features(vectorizer, df_valid, "valid", sparse=True)
 X_test, Y_test = df_to_features(vectorizer, df_test, "test", sparse=True)
 bow_dim = X_train.shape[1]  # the vocabulary size: one input per word
-print(f"train {X_train.shape}, valid {X_valid.shape}, test {X_test.shape}")
 
-# %% [markdown]
-# ## 2. The slices
-#
-# These are the five SFs of lessons 01 and 02; `utils.make_spam_sfs()` builds them from the same
-# code (lesson 01 explains each one; `make_spam_sfs??` shows it).
-
-# %%
 sfs = make_spam_sfs()
 slice_names = [sf.name for sf in sfs]
-
-# %% [markdown]
-# A slice-aware model needs `S` for every split it sees: for training (the experts learn from
-# it), for validation and for scoring. The slice sizes show what each expert will have to learn
-# from, and how many comments will judge it.
-
-# %%
-# NBVAL_CHECK_OUTPUT
 applier = PandasSFApplier(sfs)
-S_train = applier.apply(df_train, progress_bar=False)
-S_valid = applier.apply(df_valid, progress_bar=False)
-S_test = applier.apply(df_test, progress_bar=False)
+S_train, S_valid, S_test = (applier.apply(df, progress_bar=False) for df in (df_train, df_valid, df_test))
 sizes = pd.DataFrame(
     {split: [int(S[name].sum()) for name in slice_names]
      for split, S in (("train", S_train), ("valid", S_valid), ("test", S_test))},
     index=slice_names,
 )
+print(f"train {X_train.shape}, valid {X_valid.shape}, test {X_test.shape}")
 sizes
 
 # %% [markdown]
-# Read the `train` column first: it is what each expert learns from. `short_comment` and
-# `regex_check_out` have hundreds of comments, `textblob_polarity` 56, and `short_link` just **one**:
-# a single training comment has a ".ly" link. The `test` column is what each expert is judged on,
-# and it is small everywhere except `short_comment`. `short_link`'s 3 test comments are the ones
-# lesson 02 warned about.
+# The `train` column is what each expert learns from: hundreds of comments for `short_comment` and
+# `regex_check_out`, but **one** for `short_link`. The `test` column is what judges it.
 #
-# ## 3. The model: a backbone plus one expert per slice
+# ## 2. The model
 #
-# `SliceAwareClassifier(base_architecture, head_dim, slice_names)` wraps any network that maps an
-# input to a vector of `head_dim` numbers. The Snorkel tutorial uses an MLP of two layers as wide as
-# the vocabulary (`get_pytorch_mlp(hidden_dim=bow_dim, num_layers=2)`). Before building it, count
-# its parameters. On PyTorch's `meta` device a model has shapes but no storage, so nothing is
-# allocated and the count is instant.
-
-# %%
-# NBVAL_CHECK_OUTPUT
-with torch.device("meta"):  # shapes only: no memory, no real initialisation
-    tutorial_model = SliceAwareClassifier(
-        get_pytorch_mlp(hidden_dim=bow_dim, num_layers=2), head_dim=bow_dim, slice_names=slice_names
-    )
-n_tutorial = sum(p.numel() for p in tutorial_model.parameters())
-print(f"{n_tutorial:,} parameters = {4 * n_tutorial / 1e9:.2f} GB of float32 weights")
-
-# %% [markdown]
-# 122.8 million parameters for 1,586 training comments. Training with Adam also holds a gradient
-# and two running averages per weight, so about 2 GB of memory, and every batch multiplies
-# matrices of 3,916 × 3,916. That is slow on a laptop and far more capacity than this data can use.
-# We keep the tutorial's shape, two ReLU layers, but make them 32 units wide: the first layer maps
-# the 3,916 word counts to 32 numbers. `make_backbone(seed)` seeds torch before building it, so the
-# slice-aware model and the plain model of section 7 start from the *same* weights.
+# `SliceAwareClassifier(base_architecture, head_dim, slice_names)` wraps any backbone that maps an
+# input to `head_dim` numbers. Ours is two ReLU layers of 32 units (the Snorkel tutorial's are as
+# wide as the vocabulary, far more than 1,586 comments can use). `make_backbone(seed)` seeds torch
+# first, so that the plain model of section 6 starts from the *same* weights.
 
 # %%
 HIDDEN = 32
@@ -154,59 +113,50 @@ HIDDEN = 32
 def make_backbone(seed):
     """Bag of words -> two ReLU layers of HIDDEN units, initialised from `seed`."""
     torch.manual_seed(seed)
-    return nn.Sequential(
-        nn.Linear(bow_dim, HIDDEN), nn.ReLU(), nn.Linear(HIDDEN, HIDDEN), nn.ReLU()
-    )
+    return nn.Sequential(nn.Linear(bow_dim, HIDDEN), nn.ReLU(), nn.Linear(HIDDEN, HIDDEN), nn.ReLU())
 
 
 slice_model = SliceAwareClassifier(
-    base_architecture=make_backbone(SEEDS[0]),
-    head_dim=HIDDEN,
-    slice_names=slice_names,
+    base_architecture=make_backbone(SEEDS[0]), head_dim=HIDDEN, slice_names=slice_names,
     scorer=Scorer(metrics=["f1"]),
 )
 slice_model.all_slice_names
 
 # %% [markdown]
-# The model added a sixth slice, `base`: all the data. Its expert sees every comment, so the
-# mixture can always fall back on a generalist. Where do the parameters sit? `base_architecture`
-# is the backbone and `head` the original prediction head (the master head); everything else
-# belongs to the slice experts.
+# The model added a sixth slice, `base`: every comment, so the mixture can always fall back on a
+# generalist. The parts of the figure cost this many parameters:
 
 # %%
 # NBVAL_CHECK_OUTPUT
 def count_parameters(model):
-    """Parameters per part: the backbone, the original head, and the slice experts."""
-    parts = {"backbone": 0, "head": 0, "slice experts": 0}
+    """Parameters per part: the backbone, the master head, and the slice experts."""
+    parts = {"backbone": 0, "master head": 0, "slice experts": 0}
     for name, p in model.named_parameters():
-        part = name.split(".")[0]
-        key = {"base_architecture": "backbone", "head": "head"}.get(part, "slice experts")
-        parts[key] += p.numel()
+        part = {"base_architecture": "backbone", "head": "master head"}.get(name.split(".")[0], "slice experts")
+        parts[part] += p.numel()
     return pd.Series(parts)
 
 
 count_parameters(slice_model)
 
 # %% [markdown]
-# The experts cost 6,798 parameters, 5% of the model; the first layer of the backbone (3,916 × 32
-# weights) dominates. Per slice there are an indicator head (`Linear(32, 2)`: in the slice or
-# not?) and a transform (`Linear(32, 32)`) that a shared prediction head reads. Exercise 6a in the
-# next lesson asks for the formula.
+# The experts (6 indicator heads, 6 slice transforms and the shared predictor head) add 6,798
+# parameters, 5% of the model; exercise 6a in the next lesson asks for the formula.
 #
-# ## 4. Slice-aware dataloaders: the labels each expert learns from
+# ## 3. The labels each expert learns from
 #
-# `create_dict_dataloader` wraps features and labels as in the Snorkel tutorial. Then
 # `make_slice_dataloader(dataset, S)` adds two label sets per slice, `base` included:
-#
-# - `task_slice:<name>_ind`: 1 if the comment is in the slice, else 0 (for the indicator head);
-# - `task_slice:<name>_pred`: the comment's label inside the slice, **-1** outside it. The loss
-#   skips -1, so each expert's predictor learns only from its own slice.
+# `task_slice:<name>_ind` (1 in the slice, else 0) for the indicator head, and
+# `task_slice:<name>_pred` (the comment's label in the slice, **-1** outside) for the predictor.
+# The loss skips -1, so each expert's predictor learns from its own slice only. The `short_link`
+# labels of its one training comment and of the first two outside it (by position: the training
+# split's index labels repeat from video to video):
 
 # %%
+# NBVAL_CHECK_OUTPUT
 BATCH_SIZE = 64
-train_dl = create_dict_dataloader(X_train, Y_train, "train")
 train_dl_slice = slice_model.make_slice_dataloader(
-    train_dl.dataset, S_train, shuffle=True, batch_size=BATCH_SIZE
+    create_dict_dataloader(X_train, Y_train, "train").dataset, S_train, shuffle=True, batch_size=BATCH_SIZE
 )
 valid_dl_slice = slice_model.make_slice_dataloader(
     create_dict_dataloader(X_valid, Y_valid, "valid").dataset, S_valid, batch_size=BATCH_SIZE
@@ -214,380 +164,315 @@ valid_dl_slice = slice_model.make_slice_dataloader(
 test_dl_slice = slice_model.make_slice_dataloader(
     create_dict_dataloader(X_test, Y_test, "test").dataset, S_test, batch_size=BATCH_SIZE
 )
-list(train_dl_slice.dataset.Y_dict)[:5]
-
-# %% [markdown]
-# Here are the labels of the `short_link` expert for the training comments inside the slice (there
-# is one) and the first three outside it:
-
-# %%
-# NBVAL_CHECK_OUTPUT
 Y_dict = train_dl_slice.dataset.Y_dict
 labels = pd.DataFrame(
     {key.removeprefix("task_slice:"): Y_dict[key].numpy()
      for key in ("task", "task_slice:short_link_ind", "task_slice:short_link_pred")}
 )
-inside = np.flatnonzero(S_train["short_link"])
-outside = np.flatnonzero(S_train["short_link"] == 0)[:3]
-labels.iloc[np.r_[inside, outside]]
+rows = np.r_[np.flatnonzero(S_train["short_link"]), np.flatnonzero(S_train["short_link"] == 0)[:2]]
+labels.iloc[rows]
 
 # %% [markdown]
-# Inside the slice, `short_link_pred` copies the task label; outside it is -1. So the
-# `short_link` predictor learns from a single comment, the `base` predictor from all 1,586:
+# ## 4. Train, and watch every slice
+#
+# `Trainer` fits any model that reports its own loss; the slice-aware one sums the master head's
+# cross-entropy and every indicator's and predictor's. It trains on the "train" loader and scores
+# the "valid" one after every epoch. `log_dir` writes one line per epoch to `log.jsonl`, every
+# *slice's* validation F1 included (`checkpoint_dir` would also save resumable checkpoints).
 
 # %%
-# NBVAL_CHECK_OUTPUT
-print({name: int((Y_dict[f"task_slice:{name}_pred"] != -1).sum()) for name in ("short_link", "base")})
-
-# %% [markdown]
-# ## 5. Train with the `Trainer`
-#
-# `Trainer` fits any model that reports its own loss. The slice-aware model's loss is the sum of
-# the master head's cross-entropy and every indicator's and predictor's. Loaders are sorted by
-# their split: it trains on "train" and scores "valid" after every epoch, which gives us training
-# curves. `seed` fixes the batch order, so a run can be repeated exactly on one machine.
-#
-# Two settings put the run on disk. `log_dir` writes one line per epoch to `log.jsonl`: the loss,
-# the learning rate, every validation metric, and every *slice's* validation metrics by the final
-# predictions. `checkpoint_dir` writes `last.pt` after every epoch, with the optimizer and random
-# generators, so that `fit(..., resume_from=".../last.pt")` continues an interrupted run and ends
-# exactly where the uninterrupted one would have. (With `checkpoint_metric` set it also keeps
-# `best.pt`; we keep the last epoch here, so that the rest of the lesson scores that model.)
-
-# %%
-run_dir = tempfile.TemporaryDirectory(prefix="lesson05-")  # the log and checkpoints of this run
+run_dir = tempfile.TemporaryDirectory(prefix="lesson05-")  # the log of this run
 config = TrainerConfig(n_epochs=10, lr=3e-3, seed=SEEDS[0])
-on_disk = dict(log_dir=f"{run_dir.name}/logs", checkpoint_dir=f"{run_dir.name}/checkpoints")
-slice_trainer = Trainer(config, **on_disk).fit(slice_model, [train_dl_slice, valid_dl_slice])
-history = pd.DataFrame(slice_trainer.history_).set_index("epoch")
-history[["model/all/train/loss", "task/SnorkelDataset/valid/f1"]].round(3).T
+slice_trainer = Trainer(config, log_dir=f"{run_dir.name}/logs").fit(slice_model, [train_dl_slice, valid_dl_slice])
+log = pd.read_json(f"{run_dir.name}/logs/log.jsonl", lines=True).set_index("epoch")
+valid_f1 = log["task/SnorkelDataset/valid/f1"]
+log[["model/all/train/loss", "task/SnorkelDataset/valid/f1"]].round(3).T
 
 # %% [markdown]
-# The training loss falls every epoch. The validation F1 jumps to 0.925 after one epoch and
-# settles at 0.904; section 7 draws these curves next to the plain model's.
-#
-# The log reads back with pandas. Watching each slice while training is what the workflow asks
-# for: an average that improves can hide a slice that gets worse.
+# The training loss falls every epoch. Epochs count from 0, so the validation F1 of 0.925 in the
+# column `1` comes after **two** epochs; it then settles near 0.90. Each slice's curve rests on its
+# few validation comments, so it jumps where the overall one drifts:
 
 # %%
-log = pd.read_json(f"{run_dir.name}/logs/log.jsonl", lines=True).set_index("epoch")
+assert valid_f1.idxmax() in (1, 2) and (valid_f1.loc[0] < 0.8), valid_f1
+assert abs(valid_f1.loc[1] - 0.925) < 0.01 and abs(valid_f1.iloc[-1] - 0.90) < 0.02, valid_f1
 slice_f1 = log.filter(regex=r"^slice:.*/valid/f1$").rename(columns=lambda c: c.split("/")[0][6:])
 ax = slice_f1.plot(marker="o", figsize=(7, 3.2), title="Validation F1 per slice, by epoch")
-log["task/SnorkelDataset/valid/f1"].plot(ax=ax, color="black", linestyle="--", label="overall")
-ax.set(xlabel="epoch", ylabel="F1")
+valid_f1.plot(ax=ax, color="black", linestyle="--", label="overall")
+ax.set(xlabel="epoch (from 0)", ylabel="F1")
 ax.legend(loc="center left", bbox_to_anchor=(1.02, 0.5));
 
 # %% [markdown]
-# Each slice's curve rests on its few validation comments, so it jumps where the overall one
-# drifts. The checkpoint holds the model we trained: loaded into a fresh model of the same shape, it
-# predicts exactly as `slice_model` does.
+# ## 5. Score the master head, and each indicator head
+#
+# `score_slices` scores the *master* head, which makes the final predictions, on all test comments
+# and on each slice, with `n`, as lesson 02's Scorer does. `score` scores every head of the figure:
+# its `_ind` rows say how well each **indicator head** recognises its own slice on the test comments
+# (F1 of "in the slice"). An expert whose indicator misses its slice gets no weight there.
 
 # %%
-# NBVAL_CHECK_OUTPUT
-twin = SliceAwareClassifier(make_backbone(SEEDS[0]), head_dim=HIDDEN, slice_names=slice_names)
-twin.load(f"{run_dir.name}/checkpoints/last.pt")
-same = np.array_equal(twin.predict(test_dl_slice)["probs"]["task"],
-                      slice_model.predict(test_dl_slice)["probs"]["task"])
-print("checkpoint predicts as the trained model:", same)
-#
-# ## 6. Score every slice with the master head
-#
-# `score_slices` scores the *master* head, the one that makes the final predictions, on all test
-# comments and then on each slice's comments (the slice's `_pred` labels select them). The slice
-# experts' own heads are not used: what counts is what the model finally predicts. As in Snorkel
-# it returns a dict by default; `as_dataframe=True` gives a table which, unlike Snorkel's, reports
-# `n`, the comments behind each score. The scores come from the same `Scorer.score_slices` as in
-# lesson 02, so `ci=0.95` would add intervals, and slices under 30 comments get the same warning.
-
-# %%
-with warnings.catch_warnings(record=True, action="always") as caught:
-    slice_scores = slice_model.score_slices([test_dl_slice], as_dataframe=True)
-for warning in caught:
-    print(f"{warning.category.__name__}: {warning.message}")
-slice_scores
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", SmallSliceWarning)  # lesson 02: these slices are small
+    master = slice_model.score_slices([test_dl_slice], as_dataframe=True).query("metric == 'f1'").set_index("slice")
+heads = slice_model.score([test_dl_slice], as_dataframe=True)
+indicator = heads[heads["label"].str.endswith("_ind") & (heads["metric"] == "f1")].set_index("label")["score"]
+quality = pd.DataFrame({
+    "n test": master["n"],
+    "master F1": master["score"],
+    "indicator F1": indicator.rename(lambda label: label.removeprefix("task_slice:").removesuffix("_ind")),
+}).reindex(["overall", *slice_names])
+quality.round(3)
 
 # %% [markdown]
-# The `overall` and `base` rows agree, as they must: `base` is every comment. Against lesson 02's
-# logistic regression (0.925 overall, 0.667 on `short_comment`), the network looks better overall
-# (0.951) and on `short_comment` (0.857), but it catches none of the 3 short links (F1 0). Is any
-# of that the slices' doing, or would the network alone do the same?
-#
-# ## 7. The baseline: the same backbone, trained plainly
-#
-# The fair comparison is the same backbone from the same initial weights, trained with the same
-# settings and the same batches, with only the original head on top. `PlainClassifier` is that model. It reads only the task labels, so it can train on
-# the very same loader, batch for batch, and `score_slices` scores it on the same test slices.
+# The master head scores 0.951 overall and 0.857 on `short_comment`, but catches none of the 3
+# short links. The indicator F1 tells why: `short_link`'s indicator, trained on one comment inside
+# its slice, recognises none of the 3 test links (F1 0.0), so its expert never gets the weight. The
+# others recognise their slices with F1 from 0.65 (`textblob_polarity`, a TextBlob score that a bag
+# of words only approximates) to 0.88 (`regex_check_out`). Is any of the master's score the slices'
+# doing?
 
 # %%
-warnings.simplefilter("ignore", SmallSliceWarning)  # read above: these slices are small
-plain_model = PlainClassifier(make_backbone(SEEDS[0]), head_dim=HIDDEN, scorer=Scorer(metrics=["f1"]))
-plain_trainer = Trainer(config).fit(plain_model, [train_dl_slice, valid_dl_slice])
-plain_scores = plain_model.score_slices([test_dl_slice], as_dataframe=True)
-seed0 = pd.DataFrame({
-    "n": slice_scores.set_index("slice")["n"],
-    "slice-aware": slice_scores.set_index("slice")["score"],
-    "plain": plain_scores.set_index("slice")["score"],
-}).drop(index="base")
-seed0.round(3)
-
-# %%
-fig, axes = plt.subplots(1, 2, figsize=(10, 3.2))
-for name, trainer in (("slice-aware", slice_trainer), ("plain", plain_trainer)):
-    curve = pd.DataFrame(trainer.history_).set_index("epoch")
-    axes[0].plot(curve["model/all/train/loss"], marker="o", label=name)
-    axes[1].plot(curve["task/SnorkelDataset/valid/f1"], marker="o", label=name)
-axes[0].set(title="training loss (slice-aware: sum of 13 heads)", xlabel="epoch")
-axes[1].set(title="F1 on the 120 valid comments", xlabel="epoch", ylim=(0.5, 1))
-axes[1].legend();
+assert abs(quality.loc["overall", "master F1"] - 0.951) < 0.01, quality
+assert quality.loc["short_link", "indicator F1"] == 0.0, quality
+assert quality.loc["short_link", "master F1"] == 0.0, quality
+assert round(quality.loc["short_comment", "master F1"], 3) == 0.857, quality
+assert round(quality["indicator F1"].drop(["overall", "short_link"]).min(), 2) == 0.65, quality
+assert round(quality["indicator F1"].max(), 2) == 0.88, quality
 
 # %% [markdown]
-# The two losses are not comparable: the slice-aware one adds up 13 heads (6 indicators, 6
-# predictors and the master), the plain one is a single cross-entropy. The validation F1 is
-# comparable: the slice-aware model starts lower, catches up after one epoch, and both end at the
-# same F1 (0.904). On the test slices, seed 0 looks like a small win for slice-aware on
-# `short_comment` (0.857 against 0.800) and a loss on `short_link` (0 against 0.5). But one seed
-# proves little: a different initialisation or batch order can move a small slice's score by a
-# whole comment. So we repeat the comparison.
+# ## 6. The same backbone, trained plainly, over five seeds
 #
-# ## 8. Five seeds: which differences are real?
-#
-# For each seed, `train_pair` builds both models from the same backbone weights, trains them on the
-# same batches and scores them on the test slices. It also keeps the predictions, so we can count
-# the comments on which the two models disagree. Seed 0 is the pair we already have.
+# The fair baseline is the same backbone from the same initial weights, trained with the same
+# settings on the same batches, with only the master head on top: `PlainClassifier`. One seed
+# proves little, so `train_pair(seed)` trains both for each of five seeds (seed 0's slice-aware
+# model is the one above) and scores them on the test slices.
 
 # %%
-def test_f1_and_preds(model):
-    """F1 per slice (master head) on the test set, and the test predictions."""
-    with warnings.catch_warnings():  # the small-slice warning was read above, once is enough
+def test_f1(model):
+    """F1 of the master head per slice on the test set."""
+    with warnings.catch_warnings():
         warnings.simplefilter("ignore", SmallSliceWarning)
         scores = model.score_slices([test_dl_slice], as_dataframe=True).query("metric == 'f1'")
-    scores = scores.set_index("slice")["score"].drop("base")
-    preds = model.predict(test_dl_slice, return_preds=True)["preds"]["task"]
-    return scores, preds
+    return scores.set_index("slice")["score"].drop("base")
 
 
 def train_pair(seed):
     """The slice-aware and the plain model from one seed: same init, same batches."""
-    models = {
-        "slice-aware": SliceAwareClassifier(make_backbone(seed), HIDDEN, slice_names),
-        "plain": PlainClassifier(make_backbone(seed), HIDDEN),
-    }
+    models = {"plain": PlainClassifier(make_backbone(seed), HIDDEN)}
+    if seed != SEEDS[0]:  # seed 0's slice-aware model is slice_model, trained just so above
+        models["slice-aware"] = SliceAwareClassifier(make_backbone(seed), HIDDEN, slice_names)
     for model in models.values():
-        Trainer(config, seed=seed, progress_bar=False).fit(model, [train_dl_slice])
-    return models
+        Trainer(config, seed=seed, progress_bar=False).fit(model, [train_dl_slice, valid_dl_slice])
+    return {"slice-aware": test_f1(models.get("slice-aware", slice_model)), "plain": test_f1(models["plain"])}
 
 
-runs = {(kind, SEEDS[0]): test_f1_and_preds(model)
-        for kind, model in (("slice-aware", slice_model), ("plain", plain_model))}
-for seed in SEEDS[1:]:
-    for kind, model in train_pair(seed).items():
-        runs[kind, seed] = test_f1_and_preds(model)
-f1 = pd.DataFrame({key: scores for key, (scores, _) in runs.items()}).T.rename_axis(["model", "seed"])
+runs = {seed: train_pair(seed) for seed in SEEDS}
+f1 = pd.concat({(kind, seed): scores for seed, pair in runs.items() for kind, scores in pair.items()},
+               axis=1).T.rename_axis(["model", "seed"]).sort_index()[["overall", *slice_names]]
 f1.round(3)
 
 # %% [markdown]
-# Each slice's mean over the seeds, with the spread (the standard deviation between seeds):
+# Both models of a seed share their initial weights and batches, so compare them *within* each seed:
+# the paired difference, slice-aware minus plain. Its mean over the seeds, with a 95% *t* interval
+# (4 degrees of freedom), says whether the slices changed the score by more than training noise.
+# Comparing the two models' spreads instead would ignore that pairing, and mix the seed-to-seed
+# noise that both models share into the comparison.
 
 # %%
-summary = f1.groupby(level="model").agg(["mean", "std"]).T.unstack()
-summary.columns = [f"{model} {stat}" for model, stat in summary.columns]
-summary["difference"] = summary["slice-aware mean"] - summary["plain mean"]
-summary.insert(0, "n", seed0["n"])
-summary.round(3)
+diff = f1.loc["slice-aware"] - f1.loc["plain"]  # (seeds, slices): one paired difference per seed
+half = stats.t.ppf(0.975, df=len(SEEDS) - 1) * diff.std() / np.sqrt(len(SEEDS))
+paired = pd.DataFrame({
+    "n test": quality["n test"], "mean difference": diff.mean(),
+    "low": diff.mean() - half, "high": diff.mean() + half,
+    "seeds slice-aware ahead": (diff > 0).sum(), "seeds behind": (diff < 0).sum(),
+}).reindex(diff.columns)
+paired.round(3)
 
 # %%
-fig, ax = plt.subplots(figsize=(7, 3.6))
-y = np.arange(len(summary))[::-1]
-for offset, kind in ((0.15, "slice-aware"), (-0.15, "plain")):
-    ax.errorbar(summary[f"{kind} mean"], y + offset, xerr=summary[f"{kind} std"],
-                fmt="o", capsize=3, label=kind)
-ax.set_yticks(y, [f"{name} (n={n})" for name, n in summary["n"].items()])
-ax.set(xlabel="test F1, mean ± spread over 5 seeds", xlim=(-0.05, 1.05))
+fig, ax = plt.subplots(figsize=(7, 3.4))
+y = np.arange(len(paired))[::-1]
+for k, seed in enumerate(SEEDS):
+    ax.scatter(diff.loc[seed], y + 0.06 * (k - 2), s=12, color="grey", label="one seed" if k == 0 else None)
+ax.errorbar(paired["mean difference"], y, xerr=paired["high"] - paired["mean difference"], fmt="o", capsize=4,
+            label="mean, 95% t interval")
+ax.axvline(0, color="black", linewidth=0.8)
+ax.set_yticks(y, [f"{name} (n={n})" for name, n in paired["n test"].items()])
+ax.set(xlabel="test F1, slice-aware minus plain (same seed)")
 ax.legend(loc="center left", bbox_to_anchor=(1.02, 0.5));
 
 # %% [markdown]
-# How many comments do these differences amount to? For each seed, count the test comments in each
-# slice on which the slice-aware and the plain model predict differently, and average over seeds.
-
-# %%
-flips = {}
-for seed in SEEDS:
-    differ = runs["slice-aware", seed][1] != runs["plain", seed][1]  # (250,) bool
-    flips[seed] = {"overall": differ.sum(), **{name: differ[S_test[name] == 1].sum() for name in slice_names}}
-flips = pd.DataFrame(flips).T
-summary["comments that differ"] = flips.mean()
-summary[["n", "difference", "comments that differ"]].round(2)
-
-# %% [markdown]
-# Two kinds of noise are at work here. *Training noise*: another seed gives another model, which
-# the spread between seeds measures. *Sampling noise*: another 250 test comments would give other
-# scores, which lesson 02's intervals measure. Reading the plot and the two tables with both in
-# mind:
+# Reading the intervals:
 #
-# - **Overall**, the slice-aware model is slightly *lower*: 0.936 ± 0.014 against 0.948 ± 0.002.
-#   The two disagree on about 8 of the 250 test comments per seed.
-# - **`short_comment`** shows why one seed is not enough. Seed 0's win is gone: over five seeds
-#   the slice-aware model is *behind*, 0.784 ± 0.054 against 0.834 ± 0.031. The difference (-0.05)
-#   is less than twice the spread, and it comes from 1.6 comments per seed: the slice holds only 8
-#   spam comments, so each one moves F1 by several points. Lesson 02's interval for this slice ran
-#   from 0.29 to 0.90.
-# - **`short_link`** has the largest difference, -0.5, and the same one in every seed: the plain
-#   model always catches 1 of the 3 short links, the slice-aware one never does. That is not
-#   training noise, but it is *one comment*, on a slice whose interval in lesson 02 ran from 0 to
-#   1, judged against an expert that trained on one comment. It says nothing about short links in
-#   general.
-# - On **`keyword_please`**, **`regex_check_out`** and **`textblob_polarity`**, the two models agree
-#   on every comment but, on average, less than one.
+# - **Overall**, the slice-aware model is behind in 4 seeds of 5, but by little: the mean
+#   difference is -0.008, with an interval from -0.019 to 0.002 that includes 0.
+# - **`short_comment`** shows why one seed is not enough: seed 0 was a win (0.857 against 0.800,
+#   +0.057), but over five seeds the mean difference is -0.011, from -0.071 to 0.048. The slice
+#   holds only 8 spam comments, so each one moves F1 by several points.
+# - **`short_link`** is -0.5 in 4 seeds and 0 in one (where the plain model misses too): mean
+#   -0.4, from -0.68 to -0.12, so training noise does not explain it. The plain model catches 1 of
+#   the 3 short links, the slice-aware one never does, since its indicator (section 5) never
+#   recognises them. But the interval measures training noise only: it is *one comment*, on a slice
+#   whose own interval in lesson 02 ran from 0.05 to 0.89, with one training comment. It says
+#   nothing about short links in general.
+# - On the other slices the two models differ by at most one comment in any seed.
 #
-# So on this data, slice-based learning does not help. Where it is behind (overall, `short_comment`,
-# `short_link`), it is behind by a handful of comments, within the noise of slices this small, so we
-# cannot call that harm either. That is a property of the data more than of the method: the slices
-# where the models err have a few test comments, and one has a single training comment. That is too
-# little to learn an expert from, and too little to judge one on. Lesson 06 builds data where the
-# slices are large enough to measure and a plain model really fails on them.
+# So on this data slice-based learning does not help: the slices where the models err have a few
+# test comments, and one has a single training comment, too little to learn an expert from or to
+# judge one on. Lesson 06 builds data where a plain model really fails on large slices.
 
 # %%
-assert abs(summary.loc["overall", "difference"]) < 0.05, summary
-assert (summary["comments that differ"].drop("overall") <= 3).all(), summary
-assert summary.loc["short_link", "n"] == 3, summary
-for name in ("keyword_please", "regex_check_out", "textblob_polarity"):
-    assert summary.loc[name, "comments that differ"] <= 1, summary
-spread = summary[["plain std", "slice-aware std"]].max(axis=1)
-assert abs(summary.loc["short_comment", "difference"]) < 2 * spread["short_comment"], summary
+assert paired.loc["overall", "low"] < 0 < paired.loc["overall", "high"], paired
+assert paired.loc["short_comment", "low"] < 0 < paired.loc["short_comment", "high"], paired
+assert diff.loc[SEEDS[0], "short_comment"] > 0 > paired.loc["short_comment", "mean difference"], diff
+assert (diff["short_link"] == -0.5).sum() == 4 and paired.loc["short_link", "high"] < 0, diff
+assert (diff[["keyword_please", "regex_check_out", "textblob_polarity"]].abs() < 0.03).all().all(), diff
+assert (diff["overall"] < 0).sum() == 4 and round(diff.loc[SEEDS[0], "short_comment"], 3) == 0.057, diff
+assert f1.loc[("plain", SEEDS[0]), "short_comment"] == 0.8, f1
+quoted = {"overall": [-0.008, -0.019, 0.002], "short_comment": [-0.011, -0.071, 0.048],
+          "short_link": [-0.4, -0.68, -0.12]}  # (mean, low, high) as the prose quotes them
+for name, numbers in quoted.items():
+    assert np.allclose(paired.loc[name, ["mean difference", "low", "high"]], numbers, atol=0.006), paired
 
 # %% [markdown]
-# ## 9. Attention: which expert did each prediction lean on?
+# ## 7. Attention: which expert did each prediction lean on?
 #
-# For each comment, the master head mixes the experts' representations with weights that sum to 1.
-# An expert's weight grows with two things: how sure its indicator is that the comment is in its
-# slice, and how confident its predictor is. For two classes the confidence is, as in Snorkel, the
-# predicted probability of spam. The weights are a softmax over slices of the product of the two.
-# `attention_weights(loader)` returns them, one row per comment and one column per expert.
+# `attention_weights(loader)` returns the attention of the figure, one row per comment and one
+# column per slice; each row sums to 1. Here are seven test comments, by their index labels in
+# `df_test` as in lessons 01 and 02: the first spam comment of each slice, a spam comment in no
+# slice, and a ham one.
 
 # %%
-weights = slice_model.attention_weights(test_dl_slice)
-weights.round(3).head(3)
+weights = slice_model.attention_weights(test_dl_slice).set_axis(df_test.index)
+membership = pd.DataFrame({name: S_test[name] for name in slice_names}, index=df_test.index)
+spam = pd.Series(Y_test == 1, index=df_test.index)
+picks = [membership.index[spam & (membership[name] == 1)][0] for name in slice_names]
+picks += [membership.index[spam & (membership.sum(axis=1) == 0)][0],
+          membership.index[~spam & (membership["short_comment"] == 1)][0]]
+preds = pd.Series(slice_model.predict(test_dl_slice, return_preds=True)["preds"]["task"], index=df_test.index)
+row_labels = [f"{i} ({'spam' if spam[i] else 'ham'}, pred {'spam' if preds[i] else 'ham'}): "
+              + (", ".join(membership.columns[membership.loc[i] == 1]) or "no slice") for i in picks]
+
+
+def plot_attention(table, title, ax):
+    """A heat map of attention weights: one row per picked comment, one column per slice."""
+    ax.imshow(table.loc[picks], cmap="Blues", vmin=0, vmax=0.6, aspect="auto")
+    ax.set_xticks(range(table.shape[1]), table.columns, rotation=30, ha="right")
+    ax.set_title(title, fontsize=10)
+    for (row, col), value in np.ndenumerate(table.loc[picks].to_numpy()):
+        ax.text(col, row, f"{value:.2f}", ha="center", va="center", fontsize=7)
+
+
+fig, ax = plt.subplots(figsize=(6, 3.4))
+plot_attention(weights, "attention, as trained (confidence 'positive', temperature 1)", ax)
+ax.set_yticks(range(len(picks)), row_labels);
 
 # %% [markdown]
-# Here are seven test comments: the first spam comment of each slice, a spam comment in no slice,
-# and a ham comment. For each, "leaned on" lists the experts whose weight is clearly above the
-# uniform 1/6 (by more than 0.05).
+# Caught spam leans on `base` and on its own slices' experts. The other rows are near uniform
+# (1/6 ≈ 0.17) because of the *confidence*: by default (`confidence="positive"`, as in Snorkel) it
+# is the predictor's probability of *spam*, so when every expert says "ham" every product is near 0.
+# And since a product of two probabilities lies in [0, 1], no weight can leave the range from
+# 1/(1 + 5e) ≈ 0.07 to e/(e + 5) ≈ 0.35.
+#
+# Two options of `SliceAwareClassifier` change this: `confidence="max_prob"` uses the predictor's
+# largest probability, so a confident "ham" counts too, and `temperature` below 1 sharpens the
+# weights. Neither touches the parameters, so we load the trained ones into models built with
+# each option and look (a model meant to use an option should be *trained* with it).
 
 # %%
-membership = pd.DataFrame({name: S_test[name] for name in slice_names})
-spam = Y_test == 1
-picks = [int(np.flatnonzero(spam & (membership[name] == 1))[0]) for name in slice_names]
-picks.append(int(np.flatnonzero(spam & (membership.sum(axis=1) == 0))[0]))
-picks.append(int(np.flatnonzero(~spam & (membership["short_comment"] == 1))[0]))
-preds_test = slice_model.predict(test_dl_slice, return_preds=True)["preds"]["task"]
-leaned_on = [
-    ", ".join(weights.columns[weights.iloc[i] > 1 / 6 + 0.05]) or "(uniform)" for i in picks
-]
-examples = pd.DataFrame({
-    "text": df_test["text"].iloc[picks].to_numpy(),
-    "label": Y_test[picks],
-    "pred": preds_test[picks],
-    "slices": [", ".join(membership.columns[membership.iloc[i] == 1]) or "(none)" for i in picks],
-    "leaned on": leaned_on,
-}, index=picks)
-examples
+def attention_with(**options):
+    """The trained parameters in a model built with other attention options: its weights."""
+    twin = SliceAwareClassifier(make_backbone(SEEDS[0]), HIDDEN, slice_names, **options)
+    twin.load_state_dict(slice_model.state_dict())
+    return twin.attention_weights(test_dl_slice).set_axis(df_test.index)
 
-# %%
-fig, ax = plt.subplots(figsize=(8, 3.6))
-image = ax.imshow(weights.iloc[picks], cmap="Blues", vmin=0, vmax=0.35, aspect="auto")
-ax.set_xticks(range(len(weights.columns)), weights.columns, rotation=30, ha="right")
-row_labels = [f"#{i} ({'spam' if y else 'ham'}) in: {s}"
-              for i, y, s in zip(picks, examples["label"], examples["slices"], strict=True)]
-ax.set_yticks(range(len(picks)), row_labels)
-for (row, col), value in np.ndenumerate(weights.iloc[picks].to_numpy()):
-    ax.text(col, row, f"{value:.2f}", ha="center", va="center", fontsize=8)
-fig.colorbar(image, label="attention weight");
+
+options = {"confidence 'max_prob'": attention_with(confidence="max_prob"),
+           "temperature 0.2": attention_with(temperature=0.2)}
+fig, axes = plt.subplots(1, 2, figsize=(10, 3.4), sharey=True)
+for ax, (title, table) in zip(axes, options.items(), strict=True):
+    plot_attention(table, title, ax)
+axes[0].set_yticks(range(len(picks)), row_labels);
 
 # %% [markdown]
-# The spam comments the model catches lean on `base` and on the experts of their own slices:
-# "subscribe to my feed" on `short_comment`, the "check out" comment on `regex_check_out`. The spam
-# comment in no slice leans on `base` alone. The other rows are uniform, and the reason is the
-# confidence: it is the probability of *spam*, so when every expert says "ham", every product is
-# near 0 and every weight near 1/6. That covers nearly every comment it calls ham (99%, printed
-# below), and also the two spam comments the model misses: the short link (its expert saw one
-# training comment) and the enthusiastic one. For those, attention tells us nothing. The weights are
-# also soft by construction: a product of two probabilities lies between 0 and 1, so with six
-# experts no weight can leave the range from 1/(1 + 5e) ≈ 0.07 to e/(e + 5) ≈ 0.35.
+# With `max_prob`, a comment called ham leans on its own experts and `base` too, since they are
+# sure of "ham": the ham comment 194 on `short_comment` and `base`, instead of spreading evenly.
+# With temperature 0.2, the caught spam comments put about half their weight on `base` and most of
+# the rest on their own expert, far above the 0.35 that temperature 1 allows; comments called ham
+# stay uniform, since dividing products near 0 leaves them near 0.
 
 # %%
 assert np.allclose(weights.sum(axis=1), 1, atol=1e-5), weights
-assert weights.to_numpy().min() > 1 / (1 + 5 * np.e) - 1e-6, weights.min()
 assert weights.to_numpy().max() < np.e / (np.e + 5) + 1e-6, weights.max()
 for i in picks[:3]:  # caught spam: the top two are base and one of the comment's own slices
-    top_two = set(weights.iloc[i].nlargest(2).index)
-    assert "base" in top_two and top_two & set(examples.loc[i, "slices"].split(", ")), weights.iloc[i]
-predicted_ham = preds_test == 0
-near_uniform = (weights[predicted_ham] - 1 / 6).abs().max(axis=1) < 0.02
-print(f"{near_uniform.mean():.0%} of the comments predicted ham have all weights within 0.02 of 1/6")
-assert near_uniform.mean() > 0.8, near_uniform.mean()
+    top_two = set(weights.loc[i].nlargest(2).index)
+    assert "base" in top_two and top_two & set(membership.columns[membership.loc[i] == 1]), weights.loc[i]
+ham = picks[-1]
+assert options["confidence 'max_prob'"].loc[ham].max() > weights.loc[ham].max() + 0.05, ham
+assert options["temperature 0.2"].loc[picks[:3]].max(axis=1).min() > 0.4, options["temperature 0.2"]
+assert ham == 194 and options["temperature 0.2"].loc[ham].sub(1 / 6).abs().max() < 0.02, ham
 
 # %% [markdown]
 # ## Summary
 #
-# - `SliceAwareClassifier(backbone, head_dim, slice_names)` adds a `base` slice and, per slice, an
-#   indicator head and a predictor; the master head mixes the slice representations by attention.
-# - `make_slice_dataloader(dataset, S)` adds `_ind` labels (in the slice or not) and `_pred` labels
-#   (the task label inside the slice, -1 outside), so each expert learns from its own slice only.
-# - Count parameters before you build: on the `meta` device the tutorial's configuration has
-#   122.8 million, which is why this lesson uses a 32-unit backbone that trains in seconds.
-# - `Trainer(config).fit(model, loaders)` trains on "train" loaders and validates on "valid" ones;
-#   `score_slices` scores the master head on every slice and reports `n`.
-# - `log_dir` logs every epoch's figures, each slice's included, to read back with pandas (or
-#   TensorBoard with `log_writer="tensorboard"`); `checkpoint_dir` writes checkpoints that
-#   `model.load` reads and `fit(..., resume_from=...)` continues from.
-# - Compare with the same backbone, from the same initial weights, trained plainly, over several
-#   seeds. On the spam slices the slice-aware model is no better: every difference is a comment or
-#   two, and one seed alone would have suggested a gain that five seeds do not confirm.
-# - `attention_weights` shows which expert each prediction leaned on: spam comments lean on `base`
-#   and on their own slices' experts; whatever the model calls ham gets near-uniform weights,
-#   because the confidence is the probability of spam.
+# - `SliceAwareClassifier` is the figure; `make_slice_dataloader` adds the `_ind` and `_pred`
+#   (-1 outside the slice) labels its experts learn from.
+# - `Trainer(config, log_dir=...)` logs each slice's validation F1 per epoch; `score_slices` scores
+#   the master head per slice, `score` every head: an indicator that cannot recognise its slice
+#   (`short_link`, F1 0.0 on test) leaves its expert unused.
+# - Compare with the same backbone trained plainly by **paired** differences over seeds, with an
+#   interval. On the spam slices the slice-aware model is no better; seed 0 alone suggested a gain
+#   on `short_comment` that five seeds do not confirm.
+# - `confidence` and `temperature` set how attention weighs the experts.
 #
 # ## Exercises
 #
 # Each cell holds a starting point that runs; replace it with your answer and run the cell for
-# feedback. The reference answers are in `exercises/solutions/lesson05.py`; try first.
+# feedback. The checks call your functions on data the lesson never printed. The reference
+# answers are in `exercises/solutions/lesson05.py`; try first.
 #
-# **3a. Masked labels, by hand.** Build the two label sets that `make_slice_dataloader` adds for the
-# `short_comment` slice of the training set, from `Y_train` and `S_train` only: the indicator
-# labels (1 in the slice, 0 outside) and the predictor labels (the label in the slice, -1
-# outside). The check compares them with `train_dl_slice`.
+# **5a. Masked labels, by hand.** Write `slice_labels(Y, S, slice_name)`, returning the two label
+# sets that `make_slice_dataloader` adds for one slice: the indicator labels (1 in the slice, 0
+# outside) and the predictor labels (the label in the slice, -1 outside). The check calls it for
+# every slice of the validation split.
 
 # %%
-my_ind = np.zeros(len(Y_train), dtype=int)
-my_pred = np.array(Y_train)
+def slice_labels(Y, S, slice_name):
+    """(indicator labels, predictor labels) of one slice, one per row of Y."""
+    return np.zeros(len(Y), dtype=int), np.array(Y)
 
-lesson05.check_slice_labels(my_ind, my_pred, train_dl_slice, S_train, Y_train, "short_comment")
+
+lesson05.check_slice_labels(slice_labels, Y_valid, S_valid)
 
 # %% [markdown]
-# **3b. Attention weights, by hand.** `slice_model(X_dict)` returns, besides the task's logits,
-# `out["ind"]`, the indicator logits of shape (batch, 6 slices, 2), and `out["pred"]`, the
-# predictors' logits of shape (batch, 6 slices, 2 classes). Compute the attention weights of the
-# batch below: for each slice, the probability of "in the slice" (class 1 of the indicator) times
-# the predictor's probability of spam (class 1), then a softmax over the slices. Then name, for the
-# first comment of the batch, the slice whose expert gets the largest weight.
+# **5b. Attention weights, by hand.** `slice_model(X_dict)` returns `out["ind"]`, the indicator
+# logits (batch, 6 slices, 2), and `out["pred"]`, the predictor logits (batch, 6 slices, 2
+# classes). Write `attention(out, temperature)`: per slice, the probability of "in the slice"
+# (indicator class 1) times the probability of spam (predictor class 1), divided by `temperature`,
+# then a softmax over the slices. Write also `top_expert(weights, slice_names, row)`, the slice with
+# the largest weight in one row. The check uses the first validation batch and two temperatures.
 
 # %%
-X_dict, _ = next(iter(test_dl_slice))
-with torch.no_grad():
-    out = slice_model(X_dict)
+def attention(out, temperature=1.0):
+    """(batch, slices) attention weights from the indicator and predictor logits."""
+    return torch.full(out["ind"].shape[:2], 1 / out["ind"].shape[1])
 
-my_weights = torch.full((len(out["ind"]), 6), 1 / 6)  # (batch, slices): replace with yours
-my_top_expert = "base"
 
-lesson05.check_attention(my_weights, my_top_expert, slice_model, X_dict)
+def top_expert(weights, slice_names, row):
+    """The slice whose expert gets the largest weight in one row."""
+    return slice_names[-1]
+
+
+lesson05.check_attention(attention, top_expert, slice_model, valid_dl_slice)
 
 # %% [markdown]
-# **3c. Read the training log.** From the log of section 5 (`log`, or the file
-# `f"{run_dir.name}/logs/log.jsonl"`), find the first epoch at which the `short_comment` slice's
-# validation F1 was highest, and that F1. The check reads the same file.
+# **5c. Read the training log.** Write `best_slice_epoch(log, slice_name)`: from a log like `log`
+# (section 4), the first epoch at which the slice's validation F1 was highest, and that F1. The
+# check calls it on two slices of `log` and on a log you have not seen.
 
 # %%
-my_epoch = None  # an int
-my_f1 = None  # a number
+def best_slice_epoch(log, slice_name):
+    """(epoch, F1) of the slice's best validation F1, the first epoch if tied."""
+    return None, None
 
-lesson05.check_best_slice_epoch(my_epoch, my_f1, f"{run_dir.name}/logs/log.jsonl", "short_comment")
+
+lesson05.check_best_slice_epoch(best_slice_epoch, log)

@@ -379,10 +379,10 @@ print("tagged:", johnny.has_annotation("TAG"), "parsed:", johnny.has_annotation(
 # Each cell holds a starting point that runs; replace it with your answer and run the cell for
 # feedback. The reference answers are in `exercises/solutions/lesson07.py`; try first.
 #
-# **6a. A comment that shouts.** Write an NLP SF `shouts`: the comment has at least 3 tokens that
+# **7a. A comment that shouts.** Write an NLP SF `shouts`: the comment has at least 3 tokens that
 # are words in capitals (`is_alpha` and `is_upper`) of 3 or more letters. "OMG LOVE THIS!" shouts;
 # "I LOVE IT" does not (only "LOVE" counts). The check applies your SF and the reference to the test
-# comments and names the rows that differ.
+# comments, then to the training comments, and names the rows that differ.
 
 # %%
 @nlp_slicing_function(language=SPAM_RULES)
@@ -391,10 +391,10 @@ def shouts(x):
     return False
 
 
-lesson07.check_shouts(shouts, df_test)
+lesson07.check_shouts(shouts, df_test, df_train)
 
 # %% [markdown]
-# **6b. Who do the training comments name?** Parse the 1,586 training comments with `nlp.pipe`
+# **7b. Who do the training comments name?** Parse the 1,586 training comments with `nlp.pipe`
 # (faster than calling `nlp` on each) and count the `ARTIST` entities per artist, as a dict
 # `{artist: mentions}`. Key them so that every spelling of an artist counts for that artist, and
 # count every mention, even two in one comment.

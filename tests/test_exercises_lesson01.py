@@ -1,5 +1,6 @@
-"""Lesson 01's exercises: each reference answer passes its check, and plausible wrong answers fail
-with feedback that names what is wrong."""
+"""Lesson 01's exercises: each reference answer passes its check, plausible wrong answers fail
+with feedback that names what is wrong, and an SF that lists the test comments the lesson showed
+(copying instead of stating a rule) fails on the training comments."""
 
 import re
 
@@ -17,6 +18,18 @@ def df_test(labelled):
     return labelled[3]
 
 
+@pytest.fixture(scope="module")
+def df_train(labelled):
+    return labelled[0]
+
+
+CASES = [
+    (lesson01.check_has_link, solution.has_link),
+    (lesson01.check_keyword_subscribe, solution.keyword_subscribe),
+    (lesson01.check_shouting, solution.shouting),
+]
+
+
 @pytest.mark.parametrize(
     "check, answer",
     [
@@ -26,11 +39,39 @@ def df_test(labelled):
     ],
     ids=["1a", "1b", "1c"],
 )
-def test_the_solution_passes(check, answer, df_test):
+def test_the_solution_passes(check, answer, df_test, df_train):
     feedback = check(answer, df_test)
     assert feedback, feedback
     assert repr(feedback).startswith("[correct]")
     assert f"all {len(df_test)} rows are sliced as expected" in feedback.message
+    feedback = check(answer, df_test, df_train)  # as the lesson calls it
+    assert feedback, feedback
+    assert f"Right on {len(df_train)} other comments too." in feedback.message
+
+
+@pytest.mark.parametrize("check, answer", CASES, ids=["1a", "1b", "1c"])
+def test_an_sf_listing_the_lessons_test_comments_fails_on_the_training_comments(
+    check, answer, df_test, df_train
+):
+    # Copying: the reference's slice of the test comments, typed in as a set of texts.
+    from snorkel_slice import PandasSFApplier
+
+    inside = PandasSFApplier([answer]).apply(df_test, progress_bar=False)[answer.name] == 1
+    texts = set(df_test["text"][inside])
+
+    @slicing_function(name=answer.name, pre=list(answer.pre))
+    def copied(x):
+        return x.text in texts
+
+    if check is lesson01.check_keyword_subscribe:  # 1b asks for resources: give it the lookup
+        copied = SlicingFunction(name=answer.name, f=lambda x, keywords: x.text in texts,
+                                 resources=dict(keywords=["subscribe", "channel"]))
+    assert check(copied, df_test), "the copy is right on the test comments it lists"
+    feedback = check(copied, df_test, df_train)
+    assert not feedback
+    assert f"Right on the {len(df_test)} comments of the lesson, but not on {len(df_train)} others" in feedback.message
+    assert "missing from your slice" in feedback.message
+    assert "Write the rule itself rather than listing comments." in feedback.message
 
 
 # 1a ------------------------------------------------------------------------------------------

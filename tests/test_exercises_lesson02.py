@@ -1,5 +1,6 @@
-"""Lesson 02's exercises: each reference answer passes its check, and plausible wrong answers fail
-with feedback that names what is wrong. The lesson's model and slices are rebuilt here."""
+"""Lesson 02's exercises: each reference answer passes its check, plausible wrong answers fail
+with feedback that names what is wrong, and copying what the lesson printed fails. The lesson's
+model and slices are rebuilt here."""
 
 import math
 import re
@@ -45,13 +46,18 @@ def lesson(labelled):
 # 2a ------------------------------------------------------------------------------------------
 
 
+def _const(value):
+    return lambda S, golds, preds, slice_name: value
+
+
+def _check_2a(lesson, f1=solution.slice_f1, interval=solution.slice_recall_interval):
+    return lesson02.check_slice_scores(f1, interval, lesson["S"], lesson["golds"], lesson["preds"])
+
+
 def test_slice_scores_solution_passes(lesson):
-    f1 = solution.slice_f1(lesson["S"], lesson["golds"], lesson["preds"], NAME)
-    interval = solution.slice_recall_interval(lesson["S"], lesson["golds"], lesson["preds"], NAME)
-    feedback = lesson02.check_slice_scores(
-        f1, interval, lesson["S"], lesson["golds"], lesson["preds"]
-    )
+    feedback = _check_2a(lesson)
     assert feedback, feedback
+    assert "right on the lesson's rows and on 250 rows resampled from them" in feedback.message
     assert "as expected" in feedback.message
     assert "is the Wilson interval of recall" in feedback.message
 
@@ -72,19 +78,28 @@ def test_slice_scores_solution_agrees_with_the_scorer(lesson):
     )
 
 
-_RIGHT = object()  # stands for the reference answer in _check_2a
-
-
-def _check_2a(lesson, f1=_RIGHT, interval=_RIGHT):
+def test_copying_the_printed_f1_and_interval_fails_on_resampled_rows(lesson):
+    # The lesson printed textblob_polarity's F1 (0.727) and its recall interval; typed in, they
+    # are right on the lesson's rows only.
     S, golds, preds = lesson["S"], lesson["golds"], lesson["preds"]
-    f1 = solution.slice_f1(S, golds, preds, NAME) if f1 is _RIGHT else f1
-    if interval is _RIGHT:
-        interval = solution.slice_recall_interval(S, golds, preds, NAME)
-    return lesson02.check_slice_scores(f1, interval, S, golds, preds)
+    f1 = solution.slice_f1(S, golds, preds, NAME)
+    assert round(f1, 3) == 0.727
+    interval = solution.slice_recall_interval(S, golds, preds, NAME)
+    feedback = _check_2a(lesson, _const(round(f1, 3)), _const(interval))
+    assert not feedback
+    assert "Right on the lesson's rows, but not on 250 rows resampled from them (seed 2)" in feedback.message
+    assert "not from numbers the lesson printed" in feedback.message
+
+
+def test_typed_in_numbers_are_refused_as_not_functions(lesson):
+    S, golds, preds = lesson["S"], lesson["golds"], lesson["preds"]
+    feedback = lesson02.check_slice_scores(0.727, (0.3, 0.9), S, golds, preds)
+    assert not feedback
+    assert "slice_f1: expected a function slice_f1(S, golds, preds, slice_name)" in feedback.message
 
 
 def test_overall_f1_instead_of_the_slice_is_recognised(lesson):
-    feedback = _check_2a(lesson, f1=f1_score(lesson["golds"], lesson["preds"]))
+    feedback = _check_2a(lesson, f1=lambda S, golds, preds, name: f1_score(golds, preds))
     assert not feedback
     assert re.search(r"off by \+0\.\d{4}", feedback.message), feedback.message
     assert f"That is the F1 of all {len(lesson['golds'])} rows" in feedback.message
@@ -92,8 +107,10 @@ def test_overall_f1_instead_of_the_slice_is_recognised(lesson):
 
 
 def test_slice_accuracy_instead_of_f1_is_recognised(lesson):
-    in_slice = lesson["S"][NAME] == 1
-    accuracy = accuracy_score(lesson["golds"][in_slice], lesson["preds"][in_slice])
+    def accuracy(S, golds, preds, name):
+        in_slice = S[name] == 1
+        return accuracy_score(golds[in_slice], preds[in_slice])
+
     feedback = _check_2a(lesson, f1=accuracy)
     assert not feedback
     assert "That is the slice's accuracy" in feedback.message
@@ -103,7 +120,12 @@ def test_interval_over_the_slice_size_instead_of_its_spam_is_recognised(lesson):
     S, golds, preds = lesson["S"], lesson["golds"], lesson["preds"]
     caught, spam = solution.slice_recall_counts(S, golds, preds, NAME)
     size = int((S[NAME] == 1).sum())
-    feedback = _check_2a(lesson, interval=solution.wilson_interval(caught, size))
+
+    def by_size(S, golds, preds, name):
+        caught, _ = solution.slice_recall_counts(S, golds, preds, name)
+        return solution.wilson_interval(caught, int((S[name] == 1).sum()))
+
+    feedback = _check_2a(lesson, interval=by_size)
     assert not feedback
     assert "F1 on 'textblob_polarity' is" in feedback.message and "as expected" in feedback.message
     assert re.search(r"your low end is \d\.\d{4}, expected \d\.\d{4}", feedback.message)
@@ -112,10 +134,13 @@ def test_interval_over_the_slice_size_instead_of_its_spam_is_recognised(lesson):
 
 
 def test_a_wald_interval_is_recognised(lesson):
-    caught, spam = solution.slice_recall_counts(lesson["S"], lesson["golds"], lesson["preds"], NAME)
-    p, z = caught / spam, 1.96
-    half = z * math.sqrt(p * (1 - p) / spam)
-    feedback = _check_2a(lesson, interval=(p - half, p + half))
+    def wald(S, golds, preds, name):
+        caught, spam = solution.slice_recall_counts(S, golds, preds, name)
+        p, z = caught / spam, 1.96
+        half = z * math.sqrt(p * (1 - p) / spam)
+        return p - half, p + half
+
+    feedback = _check_2a(lesson, interval=wald)
     assert not feedback
     assert "Wald" in feedback.message and "Wilson" in feedback.message
 
@@ -128,15 +153,21 @@ def test_a_wald_interval_is_recognised(lesson):
      ((float("nan"), 1.0), r"holds NaN")],
 )
 def test_an_interval_that_is_not_a_pair_of_numbers_is_named(lesson, interval, message):
-    feedback = _check_2a(lesson, interval=interval)
+    feedback = _check_2a(lesson, interval=_const(interval))
     assert not feedback
     assert re.search(message, feedback.message), feedback.message
 
 
 def test_f1_that_is_not_a_number_is_named(lesson):
-    feedback = _check_2a(lesson, f1="0.73")
+    feedback = _check_2a(lesson, f1=_const("0.73"))
     assert not feedback
     assert "expected a number for F1 on 'textblob_polarity', got str '0.73'" in feedback.message
+
+
+def test_a_function_that_raises_is_reported(lesson):
+    feedback = _check_2a(lesson, f1=lambda S, golds, preds, name: S[name + "_typo"])
+    assert not feedback
+    assert "on the lesson's rows, your function raised ValueError" in feedback.message
 
 
 # 2b ------------------------------------------------------------------------------------------
@@ -144,17 +175,45 @@ def test_f1_that_is_not_a_number_is_named(lesson):
 
 def test_widest_interval_solution_passes(lesson):
     name = solution.widest_interval(lesson["scores_ci"])
-    feedback = lesson02.check_widest_interval(name, lesson["scores_ci"])
+    feedback = lesson02.check_widest_interval(solution.widest_interval, lesson["scores_ci"])
     assert feedback, feedback
     assert f"{name!r} has the widest f1 interval" in feedback.message
     assert re.search(r"\(width \d\.\d{3}, n=\d+\)", feedback.message), feedback.message
+    assert "Right on two other tables too." in feedback.message
+
+
+def test_copying_the_printed_name_fails_on_a_table_without_it(lesson):
+    # The lesson's table shows "short_link" as the widest; a function returning it is a copy.
+    name = solution.widest_interval(lesson["scores_ci"])
+    assert name == "short_link"
+    feedback = lesson02.check_widest_interval(lambda scores: "short_link", lesson["scores_ci"])
+    assert not feedback
+    assert "Right on scores_ci, but on scores_ci without 'short_link'" in feedback.message
+    assert "there is no slice named 'short_link'" in feedback.message
+    assert "Compute the answer from the table your function is given." in feedback.message
+
+
+def test_the_name_typed_in_is_refused_as_not_a_function(lesson):
+    feedback = lesson02.check_widest_interval("short_link", lesson["scores_ci"])
+    assert not feedback
+    assert "expected a function widest_interval(scores) that returns a slice's name, got str" in feedback.message
+
+
+def test_a_function_keeping_overall_fails_when_overall_is_widest(lesson):
+    def widest(scores):
+        return str((scores["f1_high"] - scores["f1_low"]).idxmax())
+
+    feedback = lesson02.check_widest_interval(widest, lesson["scores_ci"])
+    assert not feedback
+    assert "with the overall interval made the widest" in feedback.message
+    assert "'overall' is every row, not a slice" in feedback.message
 
 
 def test_a_narrower_slice_is_told_how_much_wider_the_widest_is(lesson):
     scores = lesson["scores_ci"]
     widths = (scores["f1_high"] - scores["f1_low"]).drop("overall")
     runner_up = widths.sort_values().index[-2]  # the plausible slip: second widest
-    feedback = lesson02.check_widest_interval(runner_up, scores)
+    feedback = lesson02.check_widest_interval(lambda s: runner_up, scores)
     assert not feedback
     assert f"the f1 interval of {runner_up!r} is {widths[runner_up]:.3f} wide" in feedback.message
     assert re.search(r"another slice's is \d\.\d{3} wider", feedback.message), feedback.message
@@ -169,13 +228,13 @@ def test_a_narrower_slice_is_told_how_much_wider_the_widest_is(lesson):
     ],
 )
 def test_widest_interval_bad_names_are_explained(lesson, name, message):
-    feedback = lesson02.check_widest_interval(name, lesson["scores_ci"])
+    feedback = lesson02.check_widest_interval(lambda scores: name, lesson["scores_ci"])
     assert not feedback
     assert re.search(message, feedback.message), feedback.message
 
 
 def test_widest_interval_without_intervals_asks_for_ci(lesson):
-    feedback = lesson02.check_widest_interval("short_link", lesson["scores_ci"][["f1", "n"]])
+    feedback = lesson02.check_widest_interval(solution.widest_interval, lesson["scores_ci"][["f1", "n"]])
     assert not feedback
     assert "ci=0.95" in feedback.message and "'f1_low'" in feedback.message
 
@@ -252,3 +311,14 @@ def test_a_plain_function_is_told_to_use_the_decorator(lesson):
     feedback = _check_2c(lesson, lambda x: True)
     assert not feedback
     assert "expected a SlicingFunction, got function" in feedback.message
+
+
+def test_an_sf_listing_the_validation_mistakes_fails_on_the_test_comments(lesson):
+    # Copying: the mistakes the learner read, typed in as texts. Weak where it was found, but it
+    # holds (almost) none of the test comments, so it cannot be confirmed.
+    wrong = lesson["preds_valid"] != lesson["golds_valid"]
+    texts = set(lesson["df_valid"]["text"][wrong])
+    copied = slicing_function(name="copied")(lambda x: x.text in texts)
+    feedback = _check_2c(lesson, copied)
+    assert not feedback
+    assert re.search(r"it holds \d, fewer than 10: your SF lists the comments you read", feedback.message), feedback.message

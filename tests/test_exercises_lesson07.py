@@ -1,5 +1,5 @@
-"""Lesson 07's exercises: each reference answer passes its check, and plausible wrong answers fail
-with feedback that names what is wrong."""
+"""Lesson 07's exercises: each reference answer passes its check, plausible wrong answers fail
+with feedback that names what is wrong, and copying what the lesson showed fails."""
 
 import re
 from collections import Counter
@@ -45,7 +45,7 @@ def _reference_count(doc):
     return sum(solution.is_shouted(t) for t in doc) >= solution.MIN_SHOUTED
 
 
-# 6a ------------------------------------------------------------------------------------------
+# 7a ------------------------------------------------------------------------------------------
 
 
 def test_the_shouts_solution_passes(df_test):
@@ -53,6 +53,27 @@ def test_the_shouts_solution_passes(df_test):
     assert feedback, feedback
     assert repr(feedback).startswith("[correct]")
     assert f"all {len(df_test)} rows are sliced as expected" in feedback.message
+
+
+def test_the_shouts_solution_passes_on_the_training_comments_too(df_test, df_train):
+    feedback = lesson07.check_shouts(solution.shouts, df_test, df_train)  # as the lesson calls it
+    assert feedback, feedback
+    assert f"Right on {len(df_train)} other comments too." in feedback.message
+
+
+def test_an_sf_listing_the_shouting_test_comments_fails_on_the_training_comments(df_test, df_train):
+    # Copying: the test comments the reference slices (the check quotes them), typed in as texts.
+    from snorkel_slice.slicing import PandasSFApplier
+
+    inside = PandasSFApplier([solution.shouts]).apply(df_test, progress_bar=False)["shouts"] == 1
+    texts = set(df_test["text"][inside])
+    copied = _shouts(lambda doc: doc.text in texts)
+    assert lesson07.check_shouts(copied, df_test), "the copy is right on the comments it lists"
+    feedback = lesson07.check_shouts(copied, df_test, df_train)
+    assert not feedback
+    assert f"Right on the {len(df_test)} comments of the lesson, but not on {len(df_train)} others" in feedback.message
+    assert "missing from your slice" in feedback.message
+    assert "Count the shouted tokens of x.doc instead of listing comments." in feedback.message
 
 
 def test_the_notebook_starting_point_fails_and_quotes_the_reference_counts(df_test):
@@ -138,13 +159,21 @@ def test_an_undecorated_function_is_told_to_decorate_it(df_test):
     assert "expected a SlicingFunction" in feedback.message
 
 
-# 6b ------------------------------------------------------------------------------------------
+# 7b ------------------------------------------------------------------------------------------
 
 
 def test_the_artist_mentions_solution_passes(df_train, train_docs):
     feedback = lesson07.check_artist_mentions(solution.artist_mentions(train_docs), df_train)
     assert feedback, feedback
     assert feedback.message.startswith(f"the {len(df_train)} comments name: Katy Perry ")
+
+
+def test_counts_of_the_lessons_test_comments_fail_on_the_training_comments(df_train, df_test):
+    # Copying: the counts a learner gets by running the lesson's cells on the test comments.
+    test_docs = list(spacy.load(SPAM_RULES).pipe(df_test["text"]))
+    feedback = lesson07.check_artist_mentions(solution.artist_mentions(test_docs), df_train)
+    assert not feedback
+    assert re.search(r"\d+ of the \d+ artists named have a wrong count: .*too few", feedback.message)
 
 
 def test_a_counter_passes_too(df_train, train_docs):

@@ -6,7 +6,7 @@ import pandas as pd
 from snorkel_slice import PandasSFApplier, SlicingFunction
 
 
-# 7a
+# 3a
 def complement_gap(
     sf: SlicingFunction, df: pd.DataFrame, golds: np.ndarray, preds: np.ndarray
 ) -> float:
@@ -17,7 +17,7 @@ def complement_gap(
     return float(right[in_slice & positive].mean() - right[~in_slice & positive].mean())
 
 
-# 7b
+# 3b
 def holm_significant(p_values: list[float], alpha: float = 0.05) -> list[bool]:
     """Holm's step-down test: the i-th smallest p-value (from 0) must be below alpha / (m - i)."""
     m = len(p_values)

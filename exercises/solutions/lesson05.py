@@ -4,14 +4,14 @@ import numpy as np
 import torch
 
 
-# 3a
+# 5a
 def slice_labels(Y: np.ndarray, S: np.recarray, slice_name: str) -> tuple[np.ndarray, np.ndarray]:
     """Indicator labels (1 in the slice, else 0) and predictor labels (Y in the slice, else -1)."""
     member = np.asarray(S[slice_name]) == 1  # S is aligned with Y by position
     return member.astype(np.int64), np.where(member, Y, -1)
 
 
-# 3b
+# 5b
 def attention_weights(out: dict, temperature: float = 1.0) -> torch.Tensor:
     """softmax over slices of P(in slice) * P(spam), from the indicator and predictor logits."""
     p_in = torch.softmax(out["ind"], dim=-1)[..., 1]  # (batch, slices)
@@ -24,12 +24,9 @@ def top_expert(weights: torch.Tensor, slice_names: list[str], row: int = 0) -> s
     return slice_names[int(weights[row].argmax())]
 
 
-# 3c
-def best_slice_epoch(log_path: str, slice_name: str, split: str = "valid") -> tuple[int, float]:
-    """The first epoch with the slice's highest F1 in the training log, and that F1."""
-    import pandas as pd
-
-    log = pd.read_json(log_path, lines=True)
+# 5c
+def best_slice_epoch(log, slice_name: str, split: str = "valid") -> tuple[int, float]:
+    """The first epoch with the slice's highest F1 in a training log indexed by epoch, and that F1."""
     column = next(c for c in log.columns if c.startswith(f"slice:{slice_name}/") and c.endswith(f"/{split}/f1"))
-    best = int(log[column].idxmax())  # idxmax returns the first of tied maxima
-    return int(log.loc[best, "epoch"]), float(log.loc[best, column])
+    best = log[column].idxmax()  # idxmax returns the first of tied maxima
+    return int(best), float(log.loc[best, column])

@@ -11,7 +11,7 @@ MIN_SHOUTED = 3  # tokens in capitals a comment needs to shout
 MIN_LETTERS = 3  # so that "I", "A" and "OK" are not shouting
 
 
-# 6a
+# 7a
 def is_shouted(token) -> bool:
     """A word in capitals: letters only, all upper case, at least MIN_LETTERS long."""
     return token.is_alpha and token.is_upper and len(token) >= MIN_LETTERS
@@ -23,7 +23,7 @@ def shouts(x):
     return sum(is_shouted(token) for token in x.doc) >= MIN_SHOUTED
 
 
-# 6b
+# 7b
 def artist_mentions(docs) -> dict[str, int]:
     """ARTIST entities per artist, counted by ``ent.ent_id_`` so that every spelling counts."""
     return dict(Counter(ent.ent_id_ for doc in docs for ent in doc.ents if ent.label_ == "ARTIST"))
