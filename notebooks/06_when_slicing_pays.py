@@ -156,8 +156,9 @@ pd.DataFrame(plain_0.predict_proba(X_train[:3]), columns=["P(label 0)", "P(label
 # circle's points predicted right. `accuracy` scores a model on the 4,000 test points:
 
 # %%
-def accuracy(model, golds=df_test["label"].to_numpy()):
-    """Test accuracy overall and inside each circle."""
+def accuracy(model, golds=None):
+    """Test accuracy overall and inside each circle; golds default to the two-class labels."""
+    golds = df_test["label"].to_numpy() if golds is None else golds
     correct = model.predict_proba(X_test).argmax(axis=1) == golds
     return pd.Series({"overall": correct.mean(),
                       **{name: correct[S_test[name]].mean() for name in S_test.columns}})
@@ -427,6 +428,7 @@ for i, circle in enumerate(noise_gain.index.levels[1]):
     ax.errorbar(part.index + (i - 1.5) * 0.008, part["gain"], yerr=part["spread"], fmt="o-",
                 capsize=3, label=circle)
 ax.axhline(0, color="grey", lw=1)
+ax.set_xticks(list(noise_runs), [f"{p:.0%}" for p in noise_runs][:-1] + [f"{shuffled_wrong:.0%}\n(shuffled)"])
 ax.set(xlabel="share of each slice's members that are wrong (p)",
        ylabel="gain over plain 16\n(paired, mean ± spread)",
        title="Slice-aware gain as the slices get worse")
