@@ -20,7 +20,7 @@
 # how much wrong slices cost them, and how to tell the help of slice supervision from the help of
 # extra parameters.
 #
-# *Time: about 45 minutes (an estimate). Assumes: [05. Slice-based learning](05_slice_based_learning.ipynb)
+# *Time: about 50 minutes (an estimate). Assumes: [05. Slice-based learning](05_slice_based_learning.ipynb)
 # (`SliceAwareClassifier`, `Trainer`, comparing over seeds). Next:
 # [07. Slicing functions with NLP](07_sfs_with_nlp.ipynb), which writes SFs from the words of a text.*
 #
@@ -346,14 +346,15 @@ pd.concat({f"plain {width} - slice-aware 16": wide_vs_sliced,
 #   0.20 ± 0.10. The extra machinery alone is extra capacity and helps somewhat, but the full
 #   gain comes from slice labels that say where the circles are.
 # - **The wider plain model wins, with no slices at all.** Given 268 units, a plain network finds
-#   the circles on its own. Seed by seed it beats the slice-aware model on every circle: by
-#   0.13 ± 0.08 on `circle_bottom`, 0.12 ± 0.10 on `circle_top`, and 0.03 ± 0.05 on
+#   the circles on its own. Paired by seed, it beats the slice-aware model on average on every
+#   circle: by 0.13 ± 0.08 on `circle_bottom`, 0.12 ± 0.10 on `circle_top`, and 0.03 ± 0.05 on
 #   `circle_right`, where the gap is within its spread. Overall it is ahead by 0.03 ± 0.01.
 #
-# So slice supervision is *not* the best way to spend these extra parameters. Spent on a wider
-# plain network, the same budget did better on all three circles. What the slice labels do is
-# steer a *fixed* set of extra layers, the experts, to the right places: with wrong slices the
-# same layers help far less. That matters only when the backbone cannot simply be made wider.
+# So slice supervision is *not* the best way to spend these extra parameters: spent on a wider
+# plain network, the same budget did better on average, by more than the spread on two circles.
+# What the slice labels do is steer a *fixed* set of extra layers, the experts, to the right
+# places; with wrong slices the same layers help far less. That matters only when the backbone
+# cannot simply be made wider.
 #
 # **Cheap remedies (to come here).** Oversampling the circles' points and reweighting their loss
 # add no parameters at all. Lesson 04's `compare_fixes` will add them to this comparison, on the
@@ -589,41 +590,28 @@ assert three_gain.loc["overall", "gain"] > 2 * three_gain.loc["overall", "spread
 # %% [markdown]
 # ## 9. So when does slice-based learning pay?
 #
-# What these runs show, and what they suggest for real data:
-#
-# - **It rescues a backbone that cannot fit the slices on its own**, with two or three classes
-#   alike: the slice labels steer a small set of extra layers to the right places, a gain that
-#   random slices do not give.
-# - **But a bigger plain model did better.** The same number of parameters spent on a wider
-#   backbone beat the slice-aware model on all three circles, and varied less between seeds. The
-#   slice-aware model earns its place when you *cannot* grow the backbone (a fixed pretrained
-#   network, a latency budget, little data for a bigger model), or when you want its per-slice
-#   heads and attention for monitoring.
-# - **It adds little when the backbone is big enough.** Then the plain model learns the slices
-#   from the labels alone, and the experts are mostly overhead.
-# - **It needs slices that are mostly right.** With 10% of each slice wrong, about 60% of the
-#   overall gain stayed; at 40% it was nearly gone.
-# - **Compare against the right baselines, seed by seed.** A gain over the same backbone is not
-#   yet a gain from slices. Pair each model with its baseline on the same seed and report the mean
-#   and spread of the differences.
-# - **You need slices large enough to learn from and to measure.** The circles have 68 to 109
-#   training points and 107 to 187 test points; lesson 05's `short_link` had 1 and 3, and no
-#   method could show anything there.
+# - **When the backbone cannot fit the slices and cannot grow.** The experts then rescue the
+#   slices, with two classes or three. But here a plain model with the same number of parameters
+#   did better on every circle, so the slice-aware model earns its place only when the backbone
+#   is fixed (a pretrained network, a latency budget, too little data for a bigger model) or when
+#   you want its per-slice heads and attention for monitoring.
+# - **Not when the backbone is big enough:** the plain model learns the slices from the labels.
+# - **Only with slices that are mostly right:** 10% wrong kept about 60% of the overall gain; 40%
+#   wrong left almost none.
+# - **Only if you can measure it:** the circles have 68 to 109 training points and 107 to 187 test
+#   points; lesson 05's `short_link` had 1 and 3, and nothing could be shown there.
 #
 # ## Summary
 #
-# - On 2-D data with three small flipped circles, a one-layer, 16-unit plain model ignores the
-#   circles; the slice-aware model with the same backbone wins most of each circle back.
-# - Compare seed by seed and report the mean paired gain with its spread: here 0.43 to 0.69 per
-#   circle, most reliably on the smallest circle.
-# - Count the parameters: the experts made the model 16 times larger. A plain model of the same
-#   size did better on every circle; the same slice-aware model with shuffled slices did worse.
-#   The slice labels decide where the experts' capacity goes, but here it was better spent on a
-#   wider backbone.
-# - Partly wrong slices shrink the gain: the overall gain fell from 0.078 to 0.012 as the share
-#   of wrong members grew to 40%, close to what shuffled slices give.
-# - With a capable backbone (2 × 64) both models draw the circles, and the experts add little.
-#   With three classes, the small backbone is rescued as with two.
+# - A one-layer, 16-unit plain model ignores three small flipped circles; the slice-aware model
+#   with the same backbone wins back 0.43 to 0.69 of each circle, as paired gains over five seeds.
+# - The experts make the model 16 times larger. A plain model of that size did better on every
+#   circle; shuffled slices did worse. Slice labels steer the experts, but the parameters were
+#   better spent on a wider backbone.
+# - Partly wrong slices shrink the gain: overall it fell from 0.078 to 0.012 as the share of wrong
+#   members grew to 40%, close to the 0.008 of shuffled slices.
+# - With a capable backbone (2 × 64) the experts add little. With three classes, the small
+#   backbone is rescued as with two.
 #
 # ## Exercises
 #
