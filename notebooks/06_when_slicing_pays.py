@@ -20,9 +20,10 @@
 # how much wrong slices cost them, and how to tell the help of slice supervision from the help of
 # extra parameters.
 #
-# *Time: about 50 minutes (an estimate). Assumes: [05. Slice-based learning](05_slice_based_learning.ipynb)
-# (`SliceAwareClassifier`, `Trainer`, comparing over seeds). Next:
-# [07. Slicing functions with NLP](07_sfs_with_nlp.ipynb), which writes SFs from the words of a text.*
+# *Time: about 50 minutes (an estimate). Assumes:
+# [05. Slice-based learning](05_slice_based_learning.ipynb) (`SliceAwareClassifier`, `Trainer`,
+# comparing over seeds). Next: [07. Slicing functions with NLP](07_slicing_functions_with_nlp.ipynb),
+# which writes SFs from the words of a text.*
 #
 # In this lesson you will:
 # 1. build 2-D data with three small circles where a small plain model fails, and look at the
@@ -370,12 +371,13 @@ assert (sliced_vs_shuffled["gain"].drop("overall") > 0.1).all(), sliced_vs_shuff
 # %% [markdown]
 # ## 6. Slices that are partly wrong
 #
-# Real SFs are never exact. An SF like "mentions a link" misses some comments that belong to the
+# Real SFs are rarely exact. An SF like "mentions a link" misses some comments that belong to the
 # slice and catches some that do not. Shuffled slices are the extreme case, where nearly every
 # member is wrong. Between the right slices and shuffled ones, `swap_members` makes slices that
 # are wrong by a chosen share `p`: in each slice it drops a share `p` of the members and adds as
 # many random points from outside the circle. The slice keeps its size, but a share `p` of it is
-# wrong and a share `p` of the circle is missing.
+# wrong and a share `p` of the circle is missing. The wrong points lie anywhere on the square; a
+# real SF's mistakes tend to sit near the slice's edge, which this sweep does not test.
 
 # %%
 def swap_members(S, p, seed):
