@@ -256,3 +256,84 @@ def check_circle_sf(sf: object, df: pd.DataFrame | None = None) -> Feedback:
 def _members(sf: SlicingFunction, df: pd.DataFrame) -> np.ndarray:
     return np.asarray(PandasSFApplier([sf]).apply(df, progress_bar=False)[sf.name], dtype=bool)
 
+
+
+# Exercise 6d's hidden SF: each circle drawn a little off (center moved, radius changed), so that
+# its mistakes sit at the slice's edge and precision and recall differ. Seed 400: not in the lesson.
+DRIFTED = {"circle_bottom": (0.04, -0.68, 0.22), "circle_right": (0.52, -0.2, 0.2),
+           "circle_top": (-0.3, 0.63, 0.25)}
+HIDDEN_POINTS = (1500, 400)
+
+
+def hidden_slices() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``(S_sf, S_true)`` on fresh points: the slightly-off circles of ``DRIFTED``, and the truth."""
+    n, seed = HIDDEN_POINTS
+    df, S_true = make_circle_data(n, seed=seed)
+    return circle_slices(df, DRIFTED), S_true
+
+
+def check_precision_recall(function: object, S_sf: pd.DataFrame, S_true: pd.DataFrame) -> Feedback:
+    """Exercise 6d: ``function(S_sf, S_true)`` gives each slice's precision and recall.
+
+    The check calls it on the lesson's ``S_sf`` and ``S_true``, then on ``hidden_slices``: fresh
+    points and an SF whose circles are a little off, which the lesson never showed.
+    """
+    if not callable(function):
+        return Feedback("6d", False, f"expected a function slice_precision_recall(S_sf, S_true), got "
+                                     f"{type(function).__name__}. The check calls it on other slices "
+                                     "too, so wrap your computation in a function.")
+    cases = [("the lesson's slices", S_sf, S_true),
+             ("slightly-off circles on 1,500 fresh points (which the lesson never showed)",
+              *hidden_slices())]
+    for label, sf, true in cases:
+        try:
+            got = function(sf.copy(), true.copy())
+        except Exception as err:  # the learner's code: report any failure as feedback
+            return Feedback("6d", False, f"on {label} your function raised {type(err).__name__}: {err}")
+        names = list(true.columns)
+        if not isinstance(got, pd.DataFrame) or not {"precision", "recall"} <= set(got.columns):
+            shown = list(got.columns) if isinstance(got, pd.DataFrame) else type(got).__name__
+            return Feedback("6d", False, f"on {label}: expected a DataFrame with columns 'precision' "
+                                         f"and 'recall', one row per slice; got {shown}.")
+        missing = [name for name in names if name not in got.index]
+        if missing:
+            return Feedback("6d", False, f"on {label}: rows {missing} are missing; index the rows by "
+                                         f"slice name, as the columns of S are ({names}).")
+        expected = solution.slice_precision_recall(sf, true)
+        lines = []
+        for column in ("precision", "recall"):
+            mine = pd.to_numeric(got.loc[names, column], errors="coerce")
+            off = (mine - expected.loc[names, column]).abs().fillna(np.inf)
+            if off.max() <= TOL:
+                continue
+            worst = off.idxmax()
+            lines.append(f"{column} of {worst}: yours is {mine[worst]:.4f}, expected "
+                         f"{expected.loc[worst, column]:.4f}.")
+            lines += [hint for hint in _precision_hints(column, mine.to_numpy(float), sf[names], true[names])
+                      if hint not in lines]
+        if lines:
+            return Feedback("6d", False, f"on {label}: " + " ".join(lines))
+    sf, true = cases[1][1:]
+    e = solution.slice_precision_recall(sf, true).loc["circle_bottom"]
+    return Feedback("6d", True, "right on the lesson's slices and on slightly-off circles, e.g. "
+                                f"circle_bottom: precision {e['precision']:.3f}, recall {e['recall']:.3f}.")
+
+
+def _precision_hints(column: str, got: np.ndarray, sf: pd.DataFrame, true: pd.DataFrame) -> list[str]:
+    hits = (sf & true).sum()
+    precision, recall = hits / sf.sum(), hits / true.sum()
+    other = recall if column == "precision" else precision
+    candidates = [
+        (other, "You swapped precision and recall: precision divides by the SF's members, recall by "
+                "the slice's true members."),
+        ((sf == true).mean(), "That is the share of all rows where the SF agrees with the truth "
+                              "(accuracy); the many rows outside both slices inflate it. Count "
+                              "only the SF's members (precision) or the true members (recall)."),
+        (hits, "That is a count of the rows in both; divide it by the SF's members (precision) or "
+               "the true members (recall)."),
+        (pd.Series(0.0, index=sf.columns), f"The {column} is still 0."),
+        (1 - (precision if column == "precision" else recall),
+         f"That is the share of mistakes; the {column} is 1 minus it."),
+    ]
+    return [hint for value, hint in candidates
+            if np.abs(got - np.asarray(value, dtype=float)).max() <= TOL]

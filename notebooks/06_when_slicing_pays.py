@@ -475,7 +475,8 @@ noisy_summary.round(3)
 #
 # For real SFs: with 10% of each slice wrong, the model kept about 60% of its overall gain and 75%
 # of its gain on the circles; at 40% wrong the overall gain was nearly gone. Estimate an SF's
-# precision on a small hand-labelled sample, as in lesson 01, before you train experts on it.
+# precision and recall on a small hand-labelled sample (exercise 6d computes them) before you
+# train experts on it.
 
 # %%
 wrong = noisy_summary.drop(index=shuffled_wrong)
@@ -666,3 +667,19 @@ def circle_left(x):
 
 
 lesson06.check_circle_sf(circle_left)
+
+# %% [markdown]
+# **6d. How wrong is a slice?** Section 6 asked how wrong a slice may be; for a real SF you measure
+# it. Write `slice_precision_recall(S_sf, S_true)`: for each slice (a column of both frames),
+# the *precision*, the share of the SF's members that truly belong, and the *recall*, the share of
+# the true members the SF finds. Return a DataFrame with columns `precision` and `recall`, one row
+# per slice. The check calls it on section 6's `S_noisy` and on an SF the lesson never showed, whose
+# circles are drawn a little off.
+
+# %%
+def slice_precision_recall(S_sf, S_true):
+    """Each slice's precision and recall: replace this with your code."""
+    return pd.DataFrame({"precision": 0.0, "recall": 0.0}, index=S_true.columns)
+
+
+lesson06.check_precision_recall(slice_precision_recall, S_noisy, S_train)

@@ -8,6 +8,7 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.metrics import precision_score, recall_score
 
 from exercises import lesson06
 from exercises.solutions import lesson06 as solution
@@ -338,3 +339,94 @@ def test_an_undecorated_function_is_told_to_use_the_decorator():
     feedback = lesson06.check_circle_sf(lambda x: False)
     assert not feedback
     assert "@slicing_function()" in feedback.message
+
+
+# 6d ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def noisy_slices():
+    """Like the lesson's S_noisy: a quarter of each circle's training members swapped out."""
+    df, S_true = make_circle_data(2000, seed=100)
+    rng = np.random.default_rng(0)
+    S_sf = S_true.copy()
+    for name in S_true.columns:
+        inside, outside = np.flatnonzero(S_true[name]), np.flatnonzero(~S_true[name])
+        k = round(0.25 * len(inside))
+        S_sf.iloc[rng.choice(inside, k, replace=False), S_sf.columns.get_loc(name)] = False
+        S_sf.iloc[rng.choice(outside, k, replace=False), S_sf.columns.get_loc(name)] = True
+    return S_sf, S_true
+
+
+HIDDEN_6D = "on slightly-off circles on 1,500 fresh points (which the lesson never showed)"
+
+
+def test_precision_recall_solution_passes_and_matches_sklearn(noisy_slices):
+    feedback = lesson06.check_precision_recall(solution.slice_precision_recall, *noisy_slices)
+    assert feedback, feedback
+    assert "right on the lesson's slices and on slightly-off circles" in feedback.message
+    for S_sf, S_true in (noisy_slices, lesson06.hidden_slices()):
+        ours = solution.slice_precision_recall(S_sf, S_true)
+        for name in S_true.columns:
+            assert ours.loc[name, "precision"] == pytest.approx(precision_score(S_true[name], S_sf[name]))
+            assert ours.loc[name, "recall"] == pytest.approx(recall_score(S_true[name], S_sf[name]))
+
+
+def test_the_hidden_sf_has_different_precision_and_recall():
+    ours = solution.slice_precision_recall(*lesson06.hidden_slices())
+    assert (ours["precision"] - ours["recall"]).abs().min() > 0.05, ours
+
+
+@pytest.mark.parametrize(
+    "answer, where, hint",
+    [
+        (lambda sf, true: solution.slice_precision_recall(true, sf), HIDDEN_6D,
+         "You swapped precision and recall"),
+        (lambda sf, true: pd.DataFrame({"precision": (sf == true).mean(), "recall": (sf == true).mean()}),
+         "on the lesson's slices", "the share of all rows where the SF agrees with the truth (accuracy)"),
+        (lambda sf, true: pd.DataFrame({"precision": (sf & true).sum(), "recall": (sf & true).sum()}),
+         "on the lesson's slices", "That is a count of the rows in both"),
+        (lambda sf, true: 1 - solution.slice_precision_recall(sf, true), "on the lesson's slices",
+         "That is the share of mistakes"),
+        (lambda sf, true: pd.DataFrame({"precision": 0.0, "recall": 0.0}, index=true.columns),
+         "on the lesson's slices", "The precision is still 0."),
+    ],
+    ids=["swapped", "accuracy", "counts", "mistakes", "starting-point"],
+)
+def test_precision_recall_slips_are_named(noisy_slices, answer, where, hint):
+    feedback = lesson06.check_precision_recall(answer, *noisy_slices)
+    assert not feedback
+    assert feedback.message.startswith(where + ": "), feedback.message
+    assert re.search(r"(precision|recall) of circle_\w+: yours is [\d.]+, expected [\d.]+\.",
+                     feedback.message), feedback.message
+    assert hint in feedback.message
+
+
+def test_copying_the_lessons_numbers_fails(noisy_slices):
+    # The lesson prints S_noisy's sizes and how many are in the right circle (51 of 68, ...): with
+    # a quarter swapped, precision and recall are both 0.75. Handing those in fails on other slices.
+    S_sf, S_true = noisy_slices
+    printed = solution.slice_precision_recall(S_sf, S_true)
+    feedback = lesson06.check_precision_recall(lambda sf, true: printed, S_sf, S_true)
+    assert not feedback
+    assert feedback.message.startswith(HIDDEN_6D + ": precision of circle_")
+    feedback = lesson06.check_precision_recall(printed, S_sf, S_true)
+    assert not feedback
+    assert "expected a function slice_precision_recall(S_sf, S_true), got DataFrame" in feedback.message
+
+
+@pytest.mark.parametrize(
+    "answer, message",
+    [
+        (lambda sf, true: (sf & true).sum() / sf.sum(), r"expected a DataFrame with columns 'precision' "
+                                                        r"and 'recall', one row per slice; got Series"),
+        (lambda sf, true: solution.slice_precision_recall(sf, true).reset_index(drop=True),
+         r"rows \['circle_bottom', 'circle_right', 'circle_top'\] are missing"),
+        (lambda sf, true: sf["nope"], r"your function raised KeyError: 'nope'"),
+    ],
+    ids=["series", "unnamed-rows", "raises"],
+)
+def test_badly_shaped_precision_recall_say_what_was_expected(noisy_slices, answer, message):
+    feedback = lesson06.check_precision_recall(answer, *noisy_slices)
+    assert not feedback
+    assert re.search(message, feedback.message), feedback.message

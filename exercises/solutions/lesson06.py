@@ -26,3 +26,10 @@ def paired_gains(better: pd.DataFrame, worse: pd.DataFrame) -> pd.DataFrame:
 def circle_left(x):
     """Points within 0.2 of (-0.6, -0.1)."""
     return math.hypot(x.x1 + 0.6, x.x2 + 0.1) < 0.2
+
+
+# 6d
+def slice_precision_recall(S_sf: pd.DataFrame, S_true: pd.DataFrame) -> pd.DataFrame:
+    """Per slice: the share of the SF's members that truly belong, and of true members it finds."""
+    hits = (S_sf & S_true).sum()  # members the SF and the truth agree on, per slice
+    return pd.DataFrame({"precision": hits / S_sf.sum(), "recall": hits / S_true.sum()})
