@@ -26,6 +26,7 @@ from torch import nn
 from exercises.feedback import Feedback, check_sf
 from exercises.solutions import lesson06 as solution
 from snorkel_slice import PandasSFApplier, PlainClassifier, SliceAwareClassifier, SlicingFunction
+from snorkel_slice.datasets.synthetic import circle_slices, make_circle_data
 
 # (h, k, C): lesson 06's two backbones, lesson 05's, a 3-class model, and the Snorkel tutorial's.
 CONFIGS = ((16, 3, 2), (64, 3, 2), (32, 5, 2), (8, 2, 3), (3916, 5, 2))
@@ -82,22 +83,86 @@ def _overhead_hints(off: float, h: int, k: int, C: int) -> list[str]:
     return hints
 
 
-def check_paired_gains(gains: object, better: pd.DataFrame, worse: pd.DataFrame) -> Feedback:
-    """Exercise 6b: per-circle mean and spread of the seed-by-seed difference better - worse."""
-    expected = solution.paired_gains(better, worse)
-    circles = [c for c in expected.index if c != "overall"]
+HIDDEN_SEEDS = tuple(range(10, 17))  # 7 seeds the lesson never trains, in exercise 6b's hidden runs
+
+
+def hidden_runs(columns: list[str], seed: int = 6) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Made-up per-seed accuracies of two models over ``HIDDEN_SEEDS``, for exercise 6b's check.
+
+    ``better`` gains a different amount on each column, with seed-to-seed noise; ``worse`` lists
+    the same seeds in another order, so only answers that pair the rows by seed agree.
+    """
+    rng = np.random.default_rng(seed)
+    n, c = len(HIDDEN_SEEDS), len(columns)
+    worse = rng.uniform(0.0, 0.7, size=(n, c))
+    better = np.clip(worse + rng.uniform(0.05, 0.5, size=c) + rng.normal(0, 0.1, size=(n, c)), 0, 1)
+    index = pd.Index(HIDDEN_SEEDS, name="seed")
+    worse_frame = pd.DataFrame(worse, index=index, columns=columns).iloc[rng.permutation(n)]
+    return pd.DataFrame(better, index=index, columns=columns), worse_frame
+
+
+def check_paired_gains(function: object, better: pd.DataFrame, worse: pd.DataFrame) -> Feedback:
+    """Exercise 6b: ``function(better, worse)`` gives the per-column mean and spread of the
+    seed-by-seed difference ``better - worse``.
+
+    The check calls it on the lesson's ``better`` and ``worse``, then on ``hidden_runs``: other
+    seeds, listed in another order, which the lesson never showed.
+    """
+    if not callable(function):
+        return Feedback("6b", False, f"expected a function paired_gains(better, worse), got "
+                                     f"{type(function).__name__}. The check calls it on other "
+                                     "seeds' results too, so wrap your computation in a function.")
+    circles = [c for c in better.columns if c != "overall"]
+    hidden = hidden_runs(list(better.columns))
+    cases = [("section 4's runs", better, worse),
+             (f"the runs of {len(HIDDEN_SEEDS)} other seeds (which the lesson never showed)", *hidden)]
+    first_answer = None
+    for label, b, w in cases:
+        try:
+            gains = function(b.copy(), w.copy())
+        except Exception as err:  # the learner's code: report any failure as feedback
+            return Feedback("6b", False, f"on {label} your function raised {type(err).__name__}: {err}")
+        problem = _shape_problem(gains, circles)
+        if problem:
+            return Feedback("6b", False, f"on {label}: {problem}")
+        lines = _compare_gains(gains, b, w, circles)
+        if lines:
+            if first_answer is not None and _same(gains, first_answer, circles):
+                lines.append("Your function returns the same table whatever frames it gets; "
+                             "compute the gains from its arguments, better and worse.")
+            return Feedback("6b", False, f"on {label}: " + " ".join(lines))
+        first_answer = gains
+    expected = solution.paired_gains(better, worse).loc[circles[0]]
+    return Feedback("6b", True, f"right on section 4's runs and on {len(HIDDEN_SEEDS)} other seeds. "
+                                f"E.g. {circles[0]}: {expected['gain']:+.3f} ± {expected['spread']:.3f}.")
+
+
+def _shape_problem(gains: object, circles: list[str]) -> str:
     if not isinstance(gains, pd.DataFrame) or not {"gain", "spread"} <= set(gains.columns):
-        columns = list(gains.columns) if isinstance(gains, pd.DataFrame) else type(gains).__name__
-        return Feedback("6b", False, "expected a DataFrame with columns 'gain' and 'spread', one row "
-                                     f"per circle; got {columns}.")
+        got = list(gains.columns) if isinstance(gains, pd.DataFrame) else type(gains).__name__
+        return ("expected a DataFrame with columns 'gain' and 'spread', one row per circle; got "
+                f"{got}.")
     missing = [c for c in circles if c not in gains.index]
     if missing:
-        return Feedback("6b", False, f"rows {missing} are missing; index the rows by circle name, "
-                                     f"as the columns of runs[...] are ({circles}).")
+        return (f"rows {missing} are missing; index the rows by circle name, as the columns of "
+                f"better and worse are ({circles}).")
+    return ""
+
+
+def _same(gains: pd.DataFrame, other: pd.DataFrame, circles: list[str]) -> bool:
+    a = gains.loc[circles, ["gain", "spread"]].apply(pd.to_numeric, errors="coerce").to_numpy()
+    b = other.loc[circles, ["gain", "spread"]].apply(pd.to_numeric, errors="coerce").to_numpy()
+    return bool(np.allclose(a, b, atol=TOL, equal_nan=True))
+
+
+def _compare_gains(gains: pd.DataFrame, better: pd.DataFrame, worse: pd.DataFrame,
+                   circles: list[str]) -> list[str]:
+    """What is off in ``gains``, column by column, with hints; empty when it is right."""
+    expected = solution.paired_gains(better, worse)
     lines, passed = [], True
     for column in ("gain", "spread"):
         got = pd.to_numeric(gains.loc[circles, column], errors="coerce")
-        off = (got - expected.loc[circles, column]).abs()
+        off = (got - expected.loc[circles, column]).abs().fillna(np.inf)
         if off.max() <= TOL:
             lines.append(f"{column}: right on all {len(circles)} circles.")
             continue
@@ -106,28 +171,32 @@ def check_paired_gains(gains: object, better: pd.DataFrame, worse: pd.DataFrame)
         lines.append(f"{column} on {worst}: yours is {got[worst]:.4f}, expected "
                      f"{expected.loc[worst, column]:.4f} (off by {got[worst] - expected.loc[worst, column]:+.4f}).")
         lines += _gain_hints(column, got, better, worse, circles)
-    if passed:
-        bottom = expected.loc[circles[0]]
-        lines.append(f"E.g. {circles[0]}: {bottom['gain']:+.3f} ± {bottom['spread']:.3f}.")
-    return Feedback("6b", passed, " ".join(lines))
+    return [] if passed else lines
 
 
 def _gain_hints(column: str, got: pd.Series, better: pd.DataFrame, worse: pd.DataFrame,
                 circles: list[str]) -> list[str]:
     b, w = better[circles], worse[circles]
     diff = b - w
+    by_position = pd.DataFrame(b.to_numpy() - w.to_numpy(), columns=circles)
+    n = len(diff)
+    position = ("Your gains pair the rows by position, but here worse lists the seeds in another "
+                "order; subtract the frames themselves (pandas aligns their rows on the seed index) "
+                "or sort both by seed first.")
     if column == "gain":
         candidates = [
             (pd.Series(0.0, index=circles), "The gain is still 0: subtract the plain accuracy from "
                                             "the slice-aware one seed by seed, then average."),
             ((w - b).mean(), "The sign is flipped: compute slice-aware minus plain."),
+            (by_position.mean(), position),
+            (diff.sum() / 5, f"You divided by 5, but there are {n} seeds here: use .mean()."),
         ]
     else:
         candidates = [
             (pd.Series(0.0, index=circles), "The spread is still 0: take the standard deviation of "
-                                            "the five per-seed gains."),
+                                            "the per-seed gains."),
             (diff.std(ddof=0), "That is the population standard deviation (ddof=0, numpy's default); "
-                               "use pandas' .std(), which divides by n - 1 for a sample of 5 seeds."),
+                               "use pandas' .std(), which divides by n - 1 for a sample of seeds."),
             (np.sqrt(b.var() + w.var()), "You combined the two models' spreads as if they were "
                                          "independent. Each seed's pair shares its backbone weights and "
                                          "batches, so take the spread of the per-seed differences."),
@@ -135,12 +204,26 @@ def _gain_hints(column: str, got: pd.Series, better: pd.DataFrame, worse: pd.Dat
                                 "differences instead."),
             ((b.std() - w.std()).abs(), "You subtracted the two models' spreads; take the spread of "
                                         "the per-seed differences instead."),
+            (by_position.std(), position),
+            (np.sqrt(((diff - diff.mean()) ** 2).sum() / 4), f"You divided by 4 (5 seeds - 1), but "
+                                                             f"there are {n} seeds here: use .std()."),
         ]
-    return [hint for value, hint in candidates if (got - value).abs().max() <= TOL]
+    got = got.to_numpy(dtype=float)
+    return [hint for value, hint in candidates
+            if np.abs(got - np.asarray(value, dtype=float)).max() <= TOL]
 
 
-def check_circle_sf(sf: object, df: pd.DataFrame) -> Feedback:
-    """Exercise 6c: ``sf`` slices the points within 0.2 of (-0.6, -0.1)."""
+FRESH_POINTS = (2000, 300)  # exercise 6c's points: how many, and a seed the lesson never draws
+
+
+def check_circle_sf(sf: object, df: pd.DataFrame | None = None) -> Feedback:
+    """Exercise 6c: ``sf`` slices the points within 0.2 of (-0.6, -0.1).
+
+    ``df`` defaults to 2,000 fresh points (seed 300) that the lesson never draws.
+    """
+    if df is None:
+        n, seed = FRESH_POINTS
+        df = make_circle_data(n, seed=seed)[0]
     expected = _members(solution.circle_left, df)
     # Quote wrongly sliced points by their coordinates.
     shown = df.assign(point=[f"({a:+.3f}, {b:+.3f})" for a, b in zip(df["x1"], df["x2"], strict=True)])
@@ -159,6 +242,9 @@ def check_circle_sf(sf: object, df: pd.DataFrame) -> Feedback:
         ((np.abs(x1 + 0.6) < 0.2) & (np.abs(x2 + 0.1) < 0.2),
          "That is a square around the center; a circle needs the Euclidean distance."),
     ]
+    slips += [(members.to_numpy(), f"That is {name}, one of the lesson's circles; the new one is "
+                                   "centered at (-0.6, -0.1), with radius 0.2.")
+              for name, members in circle_slices(df).items()]
     hints = [hint for members, hint in slips if np.array_equal(got, members)]
     if not got.any():
         hints.append("Your slice is empty; return True for the points close enough to the center.")
@@ -170,3 +256,84 @@ def check_circle_sf(sf: object, df: pd.DataFrame) -> Feedback:
 def _members(sf: SlicingFunction, df: pd.DataFrame) -> np.ndarray:
     return np.asarray(PandasSFApplier([sf]).apply(df, progress_bar=False)[sf.name], dtype=bool)
 
+
+
+# Exercise 6d's hidden SF: each circle drawn a little off (center moved, radius changed), so that
+# its mistakes sit at the slice's edge and precision and recall differ. Seed 400: not in the lesson.
+DRIFTED = {"circle_bottom": (0.04, -0.68, 0.22), "circle_right": (0.52, -0.2, 0.2),
+           "circle_top": (-0.3, 0.63, 0.25)}
+HIDDEN_POINTS = (1500, 400)
+
+
+def hidden_slices() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``(S_sf, S_true)`` on fresh points: the slightly-off circles of ``DRIFTED``, and the truth."""
+    n, seed = HIDDEN_POINTS
+    df, S_true = make_circle_data(n, seed=seed)
+    return circle_slices(df, DRIFTED), S_true
+
+
+def check_precision_recall(function: object, S_sf: pd.DataFrame, S_true: pd.DataFrame) -> Feedback:
+    """Exercise 6d: ``function(S_sf, S_true)`` gives each slice's precision and recall.
+
+    The check calls it on the lesson's ``S_sf`` and ``S_true``, then on ``hidden_slices``: fresh
+    points and an SF whose circles are a little off, which the lesson never showed.
+    """
+    if not callable(function):
+        return Feedback("6d", False, f"expected a function slice_precision_recall(S_sf, S_true), got "
+                                     f"{type(function).__name__}. The check calls it on other slices "
+                                     "too, so wrap your computation in a function.")
+    cases = [("the lesson's slices", S_sf, S_true),
+             ("slightly-off circles on 1,500 fresh points (which the lesson never showed)",
+              *hidden_slices())]
+    for label, sf, true in cases:
+        try:
+            got = function(sf.copy(), true.copy())
+        except Exception as err:  # the learner's code: report any failure as feedback
+            return Feedback("6d", False, f"on {label} your function raised {type(err).__name__}: {err}")
+        names = list(true.columns)
+        if not isinstance(got, pd.DataFrame) or not {"precision", "recall"} <= set(got.columns):
+            shown = list(got.columns) if isinstance(got, pd.DataFrame) else type(got).__name__
+            return Feedback("6d", False, f"on {label}: expected a DataFrame with columns 'precision' "
+                                         f"and 'recall', one row per slice; got {shown}.")
+        missing = [name for name in names if name not in got.index]
+        if missing:
+            return Feedback("6d", False, f"on {label}: rows {missing} are missing; index the rows by "
+                                         f"slice name, as the columns of S are ({names}).")
+        expected = solution.slice_precision_recall(sf, true)
+        lines = []
+        for column in ("precision", "recall"):
+            mine = pd.to_numeric(got.loc[names, column], errors="coerce")
+            off = (mine - expected.loc[names, column]).abs().fillna(np.inf)
+            if off.max() <= TOL:
+                continue
+            worst = off.idxmax()
+            lines.append(f"{column} of {worst}: yours is {mine[worst]:.4f}, expected "
+                         f"{expected.loc[worst, column]:.4f}.")
+            lines += [hint for hint in _precision_hints(column, mine.to_numpy(float), sf[names], true[names])
+                      if hint not in lines]
+        if lines:
+            return Feedback("6d", False, f"on {label}: " + " ".join(lines))
+    sf, true = cases[1][1:]
+    e = solution.slice_precision_recall(sf, true).loc["circle_bottom"]
+    return Feedback("6d", True, "right on the lesson's slices and on slightly-off circles, e.g. "
+                                f"circle_bottom: precision {e['precision']:.3f}, recall {e['recall']:.3f}.")
+
+
+def _precision_hints(column: str, got: np.ndarray, sf: pd.DataFrame, true: pd.DataFrame) -> list[str]:
+    hits = (sf & true).sum()
+    precision, recall = hits / sf.sum(), hits / true.sum()
+    other = recall if column == "precision" else precision
+    candidates = [
+        (other, "You swapped precision and recall: precision divides by the SF's members, recall by "
+                "the slice's true members."),
+        ((sf == true).mean(), "That is the share of all rows where the SF agrees with the truth "
+                              "(accuracy); the many rows outside both slices inflate it. Count "
+                              "only the SF's members (precision) or the true members (recall)."),
+        (hits, "That is a count of the rows in both; divide it by the SF's members (precision) or "
+               "the true members (recall)."),
+        (pd.Series(0.0, index=sf.columns), f"The {column} is still 0."),
+        (1 - (precision if column == "precision" else recall),
+         f"That is the share of mistakes; the {column} is 1 minus it."),
+    ]
+    return [hint for value, hint in candidates
+            if np.abs(got - np.asarray(value, dtype=float)).max() <= TOL]

@@ -4,6 +4,9 @@ Points are uniform on the square [-1, 1]^2. The label is 1 above the diagonal (`
 except inside a few small circles, where it is flipped. A capacity-limited model learns the
 diagonal and gives up on the circles; slice-based learning, told which points lie in which
 circle, can win them back. Snorkel once had such a convergence test.
+
+With ``n_classes=3`` the same picture has three classes: bands of ``x2 - x1`` (below -1/3,
+between, above 1/3), and inside a circle each point moves on to the next class.
 """
 
 from __future__ import annotations
@@ -25,6 +28,9 @@ CIRCLES: dict[str, tuple[float, float, float]] = {
     "circle_right": (0.55, -0.2, 0.25),
     "circle_top": (-0.25, 0.6, 0.25),
 }
+# n_classes -> the cuts of x2 - x1 between classes. With 3 classes the cuts at -1/3 and 1/3 give the
+# classes 35%, 31% and 35% of the square, and every circle of CIRCLES lies inside one band.
+CLASS_CUTS: dict[int, tuple[float, ...]] = {2: (0.0,), 3: (-1 / 3, 1 / 3)}
 
 
 def circle_slices(
@@ -57,7 +63,10 @@ def circle_slices(
 
 
 def make_circle_data(
-    n: int = 4000, seed: int = 0, circles: Mapping[str, tuple[float, float, float]] | None = None
+    n: int = 4000,
+    seed: int = 0,
+    circles: Mapping[str, tuple[float, float, float]] | None = None,
+    n_classes: int = 2,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Sample ``n`` points with labels flipped inside the circles, and their slice matrix.
 
@@ -69,6 +78,10 @@ def make_circle_data(
         Seed of the sample; the same seed gives the same points.
     circles
         ``{name: (center x1, center x2, radius)}``; ``None`` uses ``CIRCLES``.
+    n_classes
+        2: the label is 1 above the diagonal, flipped inside a circle. 3: the label is the band of
+        ``x2 - x1`` (0 below -1/3, 1 between, 2 above 1/3), moved to the next class,
+        ``(label + 1) % 3``, inside a circle.
 
     Returns
     -------
@@ -84,15 +97,20 @@ def make_circle_data(
     ((1000, 3), ['circle_bottom', 'circle_right', 'circle_top'])
     >>> bool(((df.x2 > df.x1) != df.label.astype(bool)).eq(S.any(axis=1)).all())
     True
+    >>> df3, _ = make_circle_data(n=1000, seed=0, n_classes=3)
+    >>> sorted(df3.label.unique().tolist())
+    [0, 1, 2]
     """
     n = check_int("n", n, low=1)
     seed = check_int("seed", seed, low=0)
+    n_classes = check_int("n_classes", n_classes, low=2, high=3, hint="The circles come with 2 or 3 classes.")
     xy = np.random.default_rng(seed).uniform(-1, 1, size=(n, 2)).astype(np.float32)
     df = pd.DataFrame({"x1": xy[:, 0], "x2": xy[:, 1]})
     S = circle_slices(df, circles)
     # Circles do not overlap, so an odd number of memberships means "inside one circle".
     flipped = S.to_numpy().sum(axis=1) % 2 == 1
-    df["label"] = ((xy[:, 1] > xy[:, 0]) ^ flipped).astype(np.int64)
+    band = np.searchsorted(CLASS_CUTS[n_classes], xy[:, 1] - xy[:, 0], side="left")
+    df["label"] = ((band + flipped) % n_classes).astype(np.int64)
     return df, S
 
 
