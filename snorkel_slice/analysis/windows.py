@@ -9,8 +9,9 @@ In production the rows arrive in time windows (days, weeks), and labels arrive l
 - the **metric** on the slice's labelled rows (golds of -1 are "no label yet"), with a Wilson
   interval, once labels arrive.
 
-Each window is compared with a reference window (by default the first): the share by Fisher's exact
-test on the 2 x 2 table (in the slice or not, this window or the reference), the metric by
+Each window is compared with a reference window (by default the first), or with a baseline of
+several windows pooled: the share by Fisher's exact test on the 2 x 2 table (in the slice or not,
+this window or the reference), the metric by
 ``compare_slices`` on the slice's rows of the two windows (Fisher's exact test and Newcombe's
 interval of the change, its smallest detectable change too). An alert is raised only when the
 change is significant after correcting for every slice x window tested: one family for the shares,
@@ -110,7 +111,8 @@ def score_windows(
     freq
         Cut datetimes into periods, e.g. ``"W"``; None: ``windows`` are the labels.
     reference
-        The window every other one is compared with; None: the first.
+        The window every other one is compared with, or a list of windows pooled into one
+        baseline (e.g. the first month of weeks); None: the first window.
     metric
         One of ``WINDOW_METRICS``.
     correction
@@ -157,26 +159,27 @@ def score_windows(
     except TypeError:
         raise TypeError("windows mixes labels that cannot be sorted (e.g. numbers and strings); "
                         "use one type, e.g. windows.astype(str).") from None
-    reference = order[0] if reference is None else reference
-    if reference not in order:
+    baseline = [order[0]] if reference is None else _as_list(reference)
+    unknown = [w for w in baseline if w not in order]
+    if unknown or not baseline:
         shown = [w.item() if hasattr(w, "item") else w for w in order[:10]]
-        raise ValueError(f"reference={reference!r} is not a window; the windows are {shown}"
-                         f"{' ...' if len(order) > 10 else ''}.")
+        raise ValueError(f"reference={reference!r} is not a window (or a list of windows); the "
+                         f"windows are {shown}{' ...' if len(order) > 10 else ''}.")
     member = np.column_stack([np.ones(len(labels), bool), M])  # overall first: (rows, 1 + slices)
     slices = [OVERALL, *names]
     at = {w: (labels == w).to_numpy() for w in order}
-    in_ref = at[reference]
+    in_ref = labels.isin(baseline).to_numpy()
     rows = []
     for j, name in enumerate(slices):
         k_ref, n_ref = int(member[in_ref, j].sum()), int(in_ref.sum())
         for w in order:
             k, n = int(member[at[w], j].sum()), int(at[w].sum())
-            row = {"window": w, "slice": name, "n": k, "window_n": n, "share": k / n}
-            tested = j > 0 and w != reference
-            row["share_delta"] = k / n - k_ref / n_ref if w != reference else np.nan
-            row["share_p"] = _fisher(k, n, k_ref, n_ref) if tested else np.nan
+            is_ref = w in baseline
+            row = {"window": w, "slice": name, "n": k, "window_n": n, "share": k / n,
+                   "share_delta": np.nan if is_ref else k / n - k_ref / n_ref,
+                   "share_p": _fisher(k, n, k_ref, n_ref) if j > 0 and not is_ref else np.nan}
             if labelled:
-                row.update(_metric_row(member[:, j], at[w], in_ref, w == reference, golds, preds,
+                row.update(_metric_row(member[:, j], at[w], in_ref, is_ref, golds, preds,
                                        metric, alpha, ci))
             rows.append(row)
     table = pd.DataFrame(rows)
@@ -190,6 +193,12 @@ def score_windows(
         table.insert(at_p, f"{metric}_p_adjusted", adjust_p_values(table[f"{metric}_p"], correction))
         table.insert(at_p + 1, f"{metric}_alert", table[f"{metric}_p_adjusted"] < alpha)
     return table
+
+
+def _as_list(reference: Any) -> list:
+    if isinstance(reference, list | tuple | set | np.ndarray | pd.Index | pd.Series):
+        return list(reference)
+    return [reference]
 
 
 def _fisher(k: int, n: int, k_ref: int, n_ref: int) -> float:

@@ -57,6 +57,18 @@ def test_share_tests_are_fisher_against_the_reference_corrected_over_every_slice
     assert table.loc[table.slice == "overall", "share_p"].isna().all()
 
 
+def test_a_baseline_of_several_windows_is_pooled():
+    table = score_windows(S, WINDOW, GOLDS, PREDS, reference=[0, 1]).set_index(["slice", "window"])
+    base, now = np.isin(WINDOW, [0, 1]), WINDOW == 3
+    a = S["a"].to_numpy()
+    p = fisher_exact([[a[now].sum(), (~a[now]).sum()], [a[base].sum(), (~a[base]).sum()]]).pvalue
+    assert table.loc[("a", 3), "share_p"] == pytest.approx(p, rel=1e-12)
+    right, b = GOLDS == PREDS, S["b"].to_numpy()
+    assert table.loc[("b", 3), "accuracy_delta"] == pytest.approx(right[b & now].mean() - right[b & base].mean())
+    assert table.xs(1, level="window").share_p.isna().all()  # part of the baseline: no test
+    assert table.share_p.notna().sum() == 2 * 2  # two slices x windows 2 and 3
+
+
 def test_the_planted_change_alerts_and_nothing_else_does():
     table = score_windows(S, WINDOW, GOLDS, PREDS).set_index(["slice", "window"])
     assert table.share_alert[table.share_alert].index.tolist() == [("a", 2), ("a", 3)]
@@ -139,7 +151,9 @@ def test_window_labels_keep_labels_without_freq():
     (dict(golds=GOLDS), ValueError, "pass both golds and preds"),
     (dict(golds=GOLDS, preds=PREDS, metric="f1"), ValueError, "metric must be one of"),
     (dict(freq="W"), TypeError, r"freq='W' cuts datetimes into windows, but windows has dtype int64"),
-    (dict(reference=9), ValueError, r"reference=9 is not a window; the windows are \[0, 1, 2, 3\]"),
+    (dict(reference=9), ValueError, r"reference=9 is not a window \(or a list of windows\); the windows are \[0, 1, 2, 3\]"),
+    (dict(reference=[0, 7]), ValueError, r"reference=\[0, 7\] is not a window"),
+    (dict(reference=[]), ValueError, r"reference=\[\] is not a window"),
     (dict(correction="fdr"), ValueError, "correction must be one of"),
     (dict(alpha=1.5), ValueError, "alpha must be"),
     (dict(golds=GOLDS[:10], preds=PREDS[:10]), ValueError, "inconsistent numbers of samples: S=4000, golds=10"),
