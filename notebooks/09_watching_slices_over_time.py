@@ -198,7 +198,7 @@ axes[0].figure.tight_layout()
 
 # %%
 share_alerts = table[table["share_alert"]]
-print(sorted(zip(share_alerts["slice"], share_alerts["window"])))
+print(sorted(zip(share_alerts["slice"], share_alerts["window"], strict=True)))
 assert set(share_alerts["slice"]) == {"advanced_degree"}, share_alerts
 assert sorted(share_alerts["window"]) == [4, 5, 6, 7], share_alerts
 ad = table[table["slice"] == "advanced_degree"].set_index("window")["share"]
@@ -219,8 +219,8 @@ assert ad.loc[0:3].between(0.07, 0.1).all() and ad.loc[4:7].between(0.14, 0.17).
 se = table[table["slice"] == "self_employed"].set_index("window")
 metric_alerts = table[table["accuracy_alert"]]
 print(se.loc[[0, 4, 5], ["n", "accuracy", "accuracy_low", "accuracy_high"]].round(3))
-print(sorted(zip(metric_alerts["slice"], metric_alerts["window"])))
-assert sorted(zip(metric_alerts["slice"], metric_alerts["window"])) == [
+print(sorted(zip(metric_alerts["slice"], metric_alerts["window"], strict=True)))
+assert sorted(zip(metric_alerts["slice"], metric_alerts["window"], strict=True)) == [
     ("self_employed", 4), ("self_employed", 5)], metric_alerts
 assert se.loc[[0, 4, 5], "accuracy"].round(2).tolist() == [0.84, 0.60, 0.58], se
 assert se["share"].between(0.07, 0.095).all(), se
@@ -316,6 +316,9 @@ ax2.axhline(drop, color="tab:red", linestyle="--", label=f"the drop in section 3
 ax2.set(xscale="log", xlabel="rows per week (all slices)", ylabel="accuracy change",
         title="self_employed, before correction")
 ax2.legend(fontsize="small")
+for ax in (ax1, ax2):
+    ax.set_xticks(sizes, [str(size) for size in sizes], minor=False)
+    ax.minorticks_off()
 fig.tight_layout()
 
 # %%

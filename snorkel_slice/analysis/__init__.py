@@ -9,7 +9,11 @@ from snorkel_slice.analysis.metric_score import metric_score
 from snorkel_slice.analysis.metrics import METRICS
 from snorkel_slice.analysis.multitest import adjust_p_values
 from snorkel_slice.analysis.notices import SmallSliceWarning, UndefinedScoreWarning
-from snorkel_slice.analysis.plots import plot_slice_scores, plot_slice_summary, plot_slices_over_time
+from snorkel_slice.analysis.plots import (
+    plot_slice_scores,
+    plot_slice_summary,
+    plot_slices_over_time,
+)
 from snorkel_slice.analysis.scorer import Scorer
 from snorkel_slice.analysis.summary import slice_overlap, slice_summary
 from snorkel_slice.analysis.windows import WINDOW_METRICS, score_windows, window_labels

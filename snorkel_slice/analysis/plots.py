@@ -170,6 +170,8 @@ def plot_slices_over_time(table: pd.DataFrame, slices: Any = None, metric: str |
                           axes: Any = None) -> Any:
     """Each slice's share (and metric) per window with interval bands; alerts marked with a cross.
 
+    The reference window(s) are shaded grey.
+
     Parameters
     ----------
     table
@@ -223,6 +225,9 @@ def plot_slices_over_time(table: pd.DataFrame, slices: Any = None, metric: str |
         _check_ax(ax if ax is not None else "None")
     windows = list(pd.unique(table["window"]))
     x = {w: i for i, w in enumerate(windows)}
+    # The reference windows are the ones never tested (grey bands).
+    tested = table[table["slice"] != OVERALL].groupby("window", sort=False)["share_p"].count()
+    reference = [w for w in windows if tested.get(w, 0) == 0]
     panels = [("share", axes[0], "Share of rows per window")]
     if metric is not None:
         panels.append((metric, axes[1], f"{metric} per window (labelled rows)"))
@@ -238,6 +243,8 @@ def plot_slices_over_time(table: pd.DataFrame, slices: Any = None, metric: str |
             alert = rows[f"{column}_alert"].to_numpy(bool)
             ax.plot(xs[alert], rows[column].to_numpy()[alert], "x", color="red", markersize=11,
                     markeredgewidth=2.5, label="alert" if i == len(slices) - 1 else None)
+        for w in reference:
+            ax.axvspan(x[w] - 0.4, x[w] + 0.4, color="gray", alpha=0.12, lw=0)
         ax.set_xticks(range(len(windows)), [str(w) for w in windows], rotation=45, ha="right",
                       fontsize="small")
         ax.set(xlabel="window", ylabel=column, title=title)

@@ -10,7 +10,12 @@ from sklearn.metrics import accuracy_score, recall_score
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportion_confint
 
-from snorkel_slice.analysis import compare_slices, plot_slices_over_time, score_windows, window_labels
+from snorkel_slice.analysis import (
+    compare_slices,
+    plot_slices_over_time,
+    score_windows,
+    window_labels,
+)
 
 
 def stream(n=4000, n_windows=4, seed=0):
@@ -203,6 +208,12 @@ def test_plot_draws_shares_and_metric_with_alerts_marked(pyplot):
     assert [t for t in metric_ax.get_legend_handles_labels()[1] if t != "alert"] == ["overall", "a", "b"]
     crosses = [line for line in metric_ax.get_lines() if line.get_marker() == "x"]
     assert sum(len(line.get_xdata()) for line in crosses) == table.accuracy_alert.sum() == 2
+    assert len(share_ax.patches) == len(metric_ax.patches) == 1  # the reference window, shaded
+
+
+def test_plot_shades_every_window_of_a_pooled_reference(pyplot):
+    (ax,) = plot_slices_over_time(score_windows(S, WINDOW, reference=[0, 1]))
+    assert [round(p.get_x() + p.get_width() / 2, 6) for p in ax.patches] == [0, 1]
 
 
 def test_plot_of_chosen_slices_only(pyplot):
