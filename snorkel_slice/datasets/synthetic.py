@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from snorkel_slice.slicing.matrix import RESERVED_NAMES
-from snorkel_slice.validation import check_int
+from snorkel_slice.validation import check_int, check_real
 
 # name -> (center x1, center x2, radius). Each circle covers radius^2 * pi / 4 of the square
 # (3%, 5% and 5%), lies inside one class's triangle, away from the diagonal and from the others,
@@ -128,16 +128,17 @@ CHANNELS = ("web", "app", "branch")
 
 
 def make_loan_data(
-    n: int = 12000, seed: int = 0, n_months: int = 12, return_planted: bool = False
+    n: int = 20000, seed: int = 0, n_months: int = 12, weak_effect: float = 4.0,
+    return_planted: bool = False,
 ) -> pd.DataFrame | tuple[pd.DataFrame, dict[str, str]]:
     """Synthetic loan applications over ``n_months`` months, with one planted weak slice.
 
     Made up for the capstone, so that no learner has seen it. Each row is an application
     (``applied_at``, ``region``, ``channel``, ``age``, ``income`` and ``amount`` in $1000s,
-    ``term`` in months); ``label`` is 1 when the loan defaulted. Default grows with the amount
-    against the income and the term, and falls with age. In one region x channel pair, picked by
-    the seed, defaults are far more likely than those features say: a model without that
-    interaction under-predicts there. In the last third of the months a campaign in that same
+    ``term`` in months); ``label`` is 1 when the loan defaulted. On the log-odds scale, default
+    grows linearly with the amount and the term, and falls with the income and the age. In one
+    region x channel pair, picked by the seed, defaults are far more likely than those features
+    say (``weak_effect``): a model that does not use the region under-predicts there. In the last third of the months a campaign in that same
     pair brings more applications from it, so its share of rows grows.
 
     Parameters
@@ -148,6 +149,9 @@ def make_loan_data(
         Seed of the sample; it also picks the weak pair.
     n_months
         Months covered, starting January 2025; at least 3.
+    weak_effect
+        How much more likely default is in the weak pair, on the log-odds scale; negative makes
+        it less likely.
     return_planted
         Also return the weak pair as ``{"region": ..., "channel": ...}``.
 
@@ -168,6 +172,7 @@ def make_loan_data(
     n = check_int("n", n, low=1)
     seed = check_int("seed", seed, low=0)
     n_months = check_int("n_months", n_months, low=3)
+    weak_effect = check_real("weak_effect", weak_effect)
     rng = np.random.default_rng(seed)
     planted = {"region": REGIONS[rng.integers(len(REGIONS))],
                "channel": CHANNELS[rng.integers(len(CHANNELS))]}
@@ -181,7 +186,8 @@ def make_loan_data(
     amount = (income * rng.uniform(0.05, 0.95, n)).round(1)
     term = rng.choice(np.array([12, 24, 36, 60]), n)
     weak = (region == planted["region"]) & (channel == planted["channel"])
-    logit = -1.3 + 4.0 * (amount / income - 0.5) - 0.04 * (age - 45) + 0.02 * (term - 36) + 2.6 * weak
+    logit = (-2.0 + 0.15 * (amount - 20) - 0.06 * (income - 45) - 0.07 * (age - 45)
+             + 0.05 * (term - 36) + weak_effect * weak)
     label = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(np.int64)
     day = rng.integers(0, 28, n)
     applied_at = pd.to_datetime(pd.DataFrame({"year": 2025 + month // 12, "month": 1 + month % 12,
