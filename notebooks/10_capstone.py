@@ -42,8 +42,7 @@ import pandas as pd
 
 from exercises import lesson10
 from snorkel_slice import PandasSFApplier
-# score_windows is for your answer to 10d.
-from snorkel_slice.analysis import compare_slices, find_slices, score_windows  # noqa: F401
+from snorkel_slice.analysis import compare_slices, find_slices, score_windows  # noqa: F401 (10d)
 from snorkel_slice.datasets import make_loan_data
 
 SEED = 2026
