@@ -93,9 +93,8 @@ def check_find(find_weak_slice: Callable) -> Feedback:
         got, want = _members(sf, w["df_valid"]), w["weak_valid"]
         jaccard = (got & want).sum() / max((got | want).sum(), 1)
         if jaccard < 0.95:
-            pair = f"region == {w['planted']['region']!r} and channel == {w['planted']['channel']!r}"
-            lines = [f"on {what}, your slice {sf.name!r} ({int(got.sum())} rows) overlaps the weak "
-                     f"slice ({int(want.sum())} rows, {pair}) by {jaccard:.0%} (rows in both / rows in "
+            lines = [f"on {what}, your slice {sf.name!r} ({int(got.sum())} rows) overlaps the planted "
+                     f"weak slice ({int(want.sum())} rows) by {jaccard:.0%} (rows in both / rows in "
                      "either)."]
             if got.sum() and (got >= want).all():
                 lines.append("It holds the weak rows and more: the weak rows share a second trait. "
