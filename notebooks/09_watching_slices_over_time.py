@@ -193,7 +193,7 @@ axes[0].figure.tight_layout()
 #
 # On the left, `advanced_degree` jumps from about 9% of the rows to about 15% in week 4, and stays
 # there, in weeks 6 and 7 too, which have no labels yet. The bug turned every self-employed
-# applicant into a doctor, so the slice of advanced degrees grew. A share alarm rings the week the
+# (not incorporated) applicant into a doctor, so the slice of advanced degrees grew. A share alarm rings the week the
 # data changes, long before anyone knows whether the model suffers.
 
 # %%
@@ -211,8 +211,8 @@ assert ad.loc[0:3].between(0.07, 0.1).all() and ad.loc[4:7].between(0.14, 0.17).
 #
 # ### The metric alarm, once labels arrive
 #
-# On the right, the accuracy of `self_employed` falls far below its interval in weeks 4 and 5,
-# and these are its alerts. The overall line barely moves, because the slice is about 8% of the
+# On the right, the accuracy of `self_employed` falls far below the reference week's interval in
+# weeks 4 and 5, and these are its alerts. The overall line barely moves, because the slice is about 8% of the
 # rows.
 
 # %%

@@ -145,6 +145,11 @@ def test_datetimes_are_cut_into_periods_and_windows_are_sorted():
     np.testing.assert_array_equal(table.share_p.to_numpy(), by_label.share_p.to_numpy())
 
 
+def test_timezone_aware_times_are_cut_in_their_own_clock():
+    times = pd.to_datetime(["2024-03-31 23:30", "2024-04-01 00:30"]).tz_localize("Europe/Paris")
+    assert window_labels(times, freq="M").astype(str).tolist() == ["2024-03", "2024-04"]
+
+
 def test_window_labels_keep_labels_without_freq():
     assert window_labels(np.array(["b", "a"])).tolist() == ["b", "a"]
 
