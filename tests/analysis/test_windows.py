@@ -164,6 +164,8 @@ def test_window_labels_keep_labels_without_freq():
     (dict(reference=9), ValueError, r"reference=9 is not a window \(or a list of windows\); the windows are \[0, 1, 2, 3\]"),
     (dict(reference=[0, 7]), ValueError, r"reference=\[0, 7\] is not a window"),
     (dict(reference=[]), ValueError, r"reference=\[\] is not a window"),
+    (dict(golds=GOLDS * 2, preds=PREDS), ValueError, r"compares binary labels in \{0, 1\} \(-1 = abstain\); got labels \[2\]"),
+    (dict(golds=GOLDS.astype(float) / 2, preds=PREDS), ValueError, "golds must hold integer class labels"),
     (dict(correction="fdr"), ValueError, "correction must be one of"),
     (dict(alpha=1.5), ValueError, "alpha must be"),
     (dict(golds=GOLDS[:10], preds=PREDS[:10]), ValueError, "inconsistent numbers of samples: S=4000, golds=10"),
