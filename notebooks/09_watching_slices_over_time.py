@@ -97,6 +97,7 @@ late = stream["week"] >= 4
 stream[late] = break_feed(stream[late])
 preds = model.predict(stream[categorical + numeric])
 golds = stream["label"].to_numpy()
+assert len(stream) == 16000 and stream["week"].value_counts().eq(2000).all()
 print(f"rows changed: {int((late & stream['workclass'].eq('Self-emp-not-inc')).sum())} of {len(stream)}")
 
 # %% [markdown]

@@ -79,6 +79,7 @@ print(f"validation {len(df_valid)}, test {len(df_test)}, stream {len(stream)} ro
 
 # %%
 assert (len(df), len(df_valid), len(df_test), len(stream)) == (20000, 2993, 2994, 10023)
+assert df["applied_at"].dt.strftime("%Y-%m").nunique() == 12 and df["applied_at"].dt.year.eq(2025).all()
 assert round(acc_valid, 2) == 0.82 and round(acc_test, 2) == 0.82, (acc_valid, acc_test)
 
 # %% [markdown]
