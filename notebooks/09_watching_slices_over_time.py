@@ -295,7 +295,8 @@ assert (len(sweep), n_false_raw, n_false_holm) == (40, 30, 4), (n_false_raw, n_f
 # Without the correction, 30 of the 40 streams raise an alarm in the three weeks before anything
 # happened: a team paged for nothing soon stops reading the pages. With Holm's correction over
 # every slice x week, 4 of 40 do. Holm promises at most a 5% chance of even one false alarm per
-# family, so about 10% at most for shares and accuracy together; 4 in 40 is what that allows.
+# family, so about 10% at most for shares and accuracy together; 4 in 40 is in line with that (40
+# streams cannot measure a rate more precisely).
 #
 # ## 5. How few rows make alerts meaningless
 #
