@@ -166,6 +166,96 @@ def plot_slice_scores(scores: pd.DataFrame | Mapping, metric: str = "f1", ax: An
     return ax
 
 
+def plot_slices_over_time(table: pd.DataFrame, slices: Any = None, metric: str | None = None,
+                          axes: Any = None) -> Any:
+    """Each slice's share (and metric) per window with interval bands; alerts marked with a cross.
+
+    The reference window(s) are shaded grey.
+
+    Parameters
+    ----------
+    table
+        What :func:`score_windows` returns.
+    slices
+        The slices to draw, in order; None draws every slice (the ``overall`` metric too).
+    metric
+        The metric panel to draw; None: the table's metric if it has one, else shares only.
+    axes
+        One Axes (shares only) or two (shares, metric); None makes a new figure.
+
+    Returns
+    -------
+    numpy.ndarray of matplotlib.axes.Axes
+        The share panel, then the metric panel when there is one.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from snorkel_slice.analysis.windows import score_windows
+    >>> S = pd.DataFrame({"new_users": [0] * 180 + [1] * 20 + [0] * 100 + [1] * 100})
+    >>> axes = plot_slices_over_time(score_windows(S, [1] * 200 + [2] * 200))
+    >>> axes[0].get_title(), len(axes)
+    ('Share of rows per window', 1)
+    """
+    import matplotlib.pyplot as plt
+
+    need = {"window", "slice", "share", "share_low", "share_high", "share_alert"}
+    if not isinstance(table, pd.DataFrame) or not need <= set(table.columns):
+        got = list(table.columns) if isinstance(table, pd.DataFrame) else type(table).__name__
+        raise TypeError(f"table must be what score_windows returns (columns {sorted(need)}, ...); got {got}.")
+    if metric is None:
+        metric = next((m for m in ("accuracy", "recall", "precision", "fpr") if m in table.columns), None)
+    elif metric not in table.columns:
+        raise ValueError(f"metric {metric!r} is not in the table; score_windows(..., metric={metric!r}) "
+                         "with golds and preds first.")
+    known = list(pd.unique(table["slice"]))
+    slices = known if slices is None else list(slices)
+    missing = [s for s in slices if s not in known]
+    if missing:
+        raise ValueError(f"slices {missing} are not in the table; its slices are {known}.")
+    n_panels = 1 if metric is None else 2
+    if axes is None:
+        _, axes = plt.subplots(1, n_panels, figsize=(5.5 * n_panels, 3.6), squeeze=False)
+    axes = np.atleast_1d(np.asarray(axes, dtype=object)).ravel()
+    if len(axes) != n_panels:
+        raise ValueError(f"axes must hold {n_panels} Axes (shares{', metric' if n_panels == 2 else ''}); "
+                         f"got {len(axes)}.")
+    for ax in axes:
+        _check_ax(ax if ax is not None else "None")
+    windows = list(pd.unique(table["window"]))
+    x = {w: i for i, w in enumerate(windows)}
+    # The reference windows are the ones never tested (grey bands).
+    tested = table[table["slice"] != OVERALL].groupby("window", sort=False)["share_p"].count()
+    reference = [w for w in windows if tested.get(w, 0) == 0]
+    panels = [("share", axes[0], "Share of rows per window")]
+    if metric is not None:
+        panels.append((metric, axes[1], f"{metric} per window (labelled rows)"))
+    for column, ax, title in panels:
+        for i, name in enumerate(slices):
+            if column == "share" and name == OVERALL:
+                continue  # always 1
+            rows = table[table["slice"] == name]
+            xs = rows["window"].map(x).to_numpy()
+            color = f"C{i}"
+            ax.plot(xs, rows[column], "o-", color=color, label=name, markersize=4)
+            ax.fill_between(xs, rows[f"{column}_low"], rows[f"{column}_high"], color=color, alpha=0.15)
+            alert = rows[f"{column}_alert"].to_numpy(bool)
+            ax.plot(xs[alert], rows[column].to_numpy()[alert], "x", color="red", markersize=11,
+                    markeredgewidth=2.5, label="alert" if i == len(slices) - 1 else None)
+        for w in reference:
+            ax.axvspan(x[w] - 0.4, x[w] + 0.4, color="gray", alpha=0.12, lw=0)
+        ax.set_xticks(range(len(windows)), [str(w) for w in windows], rotation=45, ha="right",
+                      fontsize="small")
+        ax.set(xlabel="window", ylabel=column, title=title)
+        handles, names = ax.get_legend_handles_labels()
+        if "alert" not in names:
+            handles.append(plt.Line2D([], [], marker="x", color="red", linestyle="", markeredgewidth=2.5))
+            names.append("alert")
+        ax.legend(handles, names, loc="best", fontsize="small")
+    return axes
+
+
 def _is_summary(x: Any) -> bool:
     return isinstance(x, pd.DataFrame) and {"n", "coverage", "overlap"} <= set(x.columns)
 

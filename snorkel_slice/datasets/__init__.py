@@ -18,7 +18,7 @@ from snorkel_slice.datasets.spam import (
     make_spam_sfs,
 )
 from snorkel_slice.datasets.spam_pipeline import build_spam_pipeline, spam_pipeline_path
-from snorkel_slice.datasets.synthetic import circle_slices, make_circle_data
+from snorkel_slice.datasets.synthetic import circle_slices, make_circle_data, make_loan_data
 from snorkel_slice.datasets.tutorial import create_dict_dataloader, get_pytorch_mlp
 
 __all__ = [
@@ -39,6 +39,7 @@ __all__ = [
     "load_adult_dataset",
     "load_spam_dataset",
     "make_circle_data",
+    "make_loan_data",
     "make_spam_sfs",
     "spam_pipeline_path",
 ]

@@ -1,12 +1,15 @@
-"""Synthetic 2-D data with small circle-shaped slices where a plain model fails.
+"""Synthetic data: 2-D points with circle-shaped slices, and loan applications over time.
 
-Points are uniform on the square [-1, 1]^2. The label is 1 above the diagonal (``x2 > x1``),
+Circles: points are uniform on the square [-1, 1]^2. The label is 1 above the diagonal (``x2 > x1``),
 except inside a few small circles, where it is flipped. A capacity-limited model learns the
 diagonal and gives up on the circles; slice-based learning, told which points lie in which
 circle, can win them back. Snorkel once had such a convergence test.
 
 With ``n_classes=3`` the same picture has three classes: bands of ``x2 - x1`` (below -1/3,
 between, above 1/3), and inside a circle each point moves on to the next class.
+
+Loans (``make_loan_data``): made-up loan applications with a time column and one planted weak
+region x channel pair, whose share grows in the last months; the capstone's data.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from snorkel_slice.slicing.matrix import RESERVED_NAMES
-from snorkel_slice.validation import check_int
+from snorkel_slice.validation import check_int, check_real
 
 # name -> (center x1, center x2, radius). Each circle covers radius^2 * pi / 4 of the square
 # (3%, 5% and 5%), lies inside one class's triangle, away from the diagonal and from the others,
@@ -136,3 +139,78 @@ def _check_circles(circles: Any) -> Mapping[str, tuple[float, float, float]]:
         if spec[2] <= 0:
             raise ValueError(f"circles[{name!r}] needs a radius > 0; got {spec[2]!r}.")
     return circles
+
+
+REGIONS = ("north", "south", "east", "west")
+CHANNELS = ("web", "app", "branch")
+
+
+def make_loan_data(
+    n: int = 20000, seed: int = 0, n_months: int = 12, weak_effect: float = 4.0,
+    return_planted: bool = False,
+) -> pd.DataFrame | tuple[pd.DataFrame, dict[str, str]]:
+    """Synthetic loan applications over ``n_months`` months, with one planted weak slice.
+
+    Made up for the capstone, so that no learner has seen it. Each row is an application
+    (``applied_at``, ``region``, ``channel``, ``age``, ``income`` and ``amount`` in $1000s,
+    ``term`` in months); ``label`` is 1 when the loan defaulted. On the log-odds scale, default
+    grows linearly with the amount and the term, and falls with the income and the age. In one
+    region x channel pair, picked by the seed, defaults are far more likely than those features
+    say (``weak_effect``): a model that does not use the region under-predicts there. In the last third of the months a campaign in that same
+    pair brings more applications from it, so its share of rows grows.
+
+    Parameters
+    ----------
+    n
+        Number of applications.
+    seed
+        Seed of the sample; it also picks the weak pair.
+    n_months
+        Months covered, starting January 2025; at least 3.
+    weak_effect
+        How much more likely default is in the weak pair, on the log-odds scale; negative makes
+        it less likely.
+    return_planted
+        Also return the weak pair as ``{"region": ..., "channel": ...}``.
+
+    Returns
+    -------
+    pandas.DataFrame, or (DataFrame, dict) with ``return_planted``
+        One row per application, sorted by ``applied_at``.
+
+    Examples
+    --------
+    >>> df, planted = make_loan_data(n=3000, seed=1, return_planted=True)
+    >>> list(df.columns)
+    ['applied_at', 'region', 'channel', 'age', 'income', 'amount', 'term', 'label']
+    >>> weak = (df.region == planted["region"]) & (df.channel == planted["channel"])
+    >>> bool(df.label[weak].mean() > df.label[~weak].mean() + 0.2)
+    True
+    """
+    n = check_int("n", n, low=1)
+    seed = check_int("seed", seed, low=0)
+    n_months = check_int("n_months", n_months, low=3)
+    weak_effect = check_real("weak_effect", weak_effect)
+    rng = np.random.default_rng(seed)
+    planted = {"region": REGIONS[rng.integers(len(REGIONS))],
+               "channel": CHANNELS[rng.integers(len(CHANNELS))]}
+    month = np.sort(rng.integers(0, n_months, n))
+    region = rng.choice(np.array(REGIONS, dtype=object), n)
+    channel = rng.choice(np.array(CHANNELS, dtype=object), n)
+    campaign = (month >= n_months - n_months // 3) & (rng.random(n) < 0.12)
+    region[campaign], channel[campaign] = planted["region"], planted["channel"]
+    age = rng.integers(18, 76, n)
+    income = rng.lognormal(np.log(45), 0.45, n).round(1)
+    amount = (income * rng.uniform(0.05, 0.95, n)).round(1)
+    term = rng.choice(np.array([12, 24, 36, 60]), n)
+    weak = (region == planted["region"]) & (channel == planted["channel"])
+    logit = (-2.0 + 0.15 * (amount - 20) - 0.06 * (income - 45) - 0.07 * (age - 45)
+             + 0.05 * (term - 36) + weak_effect * weak)
+    label = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(np.int64)
+    day = rng.integers(0, 28, n)
+    applied_at = pd.to_datetime(pd.DataFrame({"year": 2025 + month // 12, "month": 1 + month % 12,
+                                              "day": 1 + day}))
+    df = pd.DataFrame({"applied_at": applied_at, "region": region.astype(str), "channel": channel.astype(str),
+                       "age": age, "income": income, "amount": amount, "term": term, "label": label})
+    df = df.sort_values("applied_at", kind="stable").reset_index(drop=True)
+    return (df, planted) if return_planted else df

@@ -1,10 +1,17 @@
-"""The synthetic circle data of the convergence test and lesson 6."""
+"""The synthetic data: circles (the convergence test and lesson 06), loans (the capstone)."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from snorkel_slice.datasets.synthetic import CIRCLES, circle_slices, make_circle_data
+from snorkel_slice.datasets.synthetic import (
+    CHANNELS,
+    CIRCLES,
+    REGIONS,
+    circle_slices,
+    make_circle_data,
+    make_loan_data,
+)
 
 
 def test_labels_follow_the_diagonal_flipped_inside_circles():
@@ -67,3 +74,43 @@ def test_other_class_counts_are_refused(n_classes, error):
     with pytest.raises(error, match=rf"n_classes must be an int in \[2, 3\]; got {n_classes!r} "
                                     r"\(\w+\)\. The circles come with 2 or 3 classes\."):
         make_circle_data(10, n_classes=n_classes)
+# --- the capstone's loan applications -------------------------------------------------------
+
+
+def _weak(df, planted):
+    return (df.region == planted["region"]) & (df.channel == planted["channel"])
+
+
+def test_loans_have_a_planted_weak_pair_whose_share_grows_in_the_last_third():
+    df, planted = make_loan_data(n=30_000, seed=4, return_planted=True)
+    assert list(df.columns) == ["applied_at", "region", "channel", "age", "income", "amount", "term", "label"]
+    assert df.applied_at.is_monotonic_increasing and df.applied_at.dt.year.eq(2025).all()
+    assert df.applied_at.dt.month.nunique() == 12 and set(df.label) == {0, 1}
+    assert set(df.region) == set(REGIONS) and set(df.channel) == set(CHANNELS)
+    assert (df.amount <= df.income).all() and df.age.between(18, 75).all()
+    weak, late = _weak(df, planted), df.applied_at.dt.month >= 9
+    assert weak[~late].mean() == pytest.approx(1 / 12, abs=0.01)  # one pair of twelve
+    assert weak[late].mean() == pytest.approx(1 / 12 * 0.88 + 0.12, abs=0.01)  # plus the campaign
+    assert df.label[weak].mean() > df.label[~weak].mean() + 0.3
+
+
+def test_a_negative_weak_effect_makes_the_pair_default_less():
+    df, planted = make_loan_data(seed=4, weak_effect=-4.0, return_planted=True)
+    assert df.label[_weak(df, planted)].mean() < 0.05 < df.label.mean()
+
+
+def test_the_same_seed_gives_the_same_loans_and_seeds_pick_different_pairs():
+    assert make_loan_data(500, seed=3).equals(make_loan_data(500, seed=3))
+    pairs = {tuple(make_loan_data(50, seed=s, return_planted=True)[1].values()) for s in range(12)}
+    assert len(pairs) >= 5
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    (dict(n=0), ValueError, r"n must be an int >= 1; got 0"),
+    (dict(n_months=2), ValueError, r"n_months must be an int >= 3; got 2"),
+    (dict(seed=-1), ValueError, r"seed must be an int >= 0"),
+    (dict(weak_effect="big"), TypeError, r"weak_effect must be a number"),
+])
+def test_bad_loan_settings_are_refused(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        make_loan_data(**kwargs)
