@@ -10,6 +10,7 @@ Nothing is fetched at build time or by the pages: no intersphinx, no CDN assets.
 from __future__ import annotations
 
 import importlib
+import inspect
 import json
 import re
 from pathlib import Path
@@ -35,7 +36,6 @@ copyright = "the course's contributors, Apache-2.0"
 extensions = [
     "myst_nb",
     "sphinx.ext.autodoc",
-    "sphinx.ext.autosummary",
     "numpydoc",
 ]
 
@@ -48,7 +48,6 @@ include_patterns = [
     LESSON_GLOB,
     "docs/*.md",
     "docs/_api/*.rst",
-    "docs/_api/generated/*.rst",
 ]
 exclude_patterns = [
     ".venv", ".git", "docs/_build", "test-artifacts", "data/youtube-spam", "data/adult", "data/spacy",
@@ -76,9 +75,7 @@ myst_heading_anchors = 3
 myst_enable_extensions = ["colon_fence"]
 suppress_warnings: list[str] = []
 
-# The API reference: numpydoc parses the docstrings (a section it cannot read is a warning, so an error).
-autosummary_generate = True
-autosummary_imported_members = True
+# The API reference (docs/_api/, written below): numpydoc parses the docstrings (a section it cannot read is a warning, so an error).
 autodoc_typehints = "none"
 autodoc_default_options = {"members": True, "show-inheritance": True}
 numpydoc_show_class_members = False
@@ -88,6 +85,7 @@ numpydoc_validation_checks: set[str] = set()
 html_theme = "sphinx_book_theme"
 html_title = "Data slicing: a course"
 html_static_path = ["_static"]
+html_favicon = "_static/favicon.svg"  # else browsers ask for /favicon.ico, which is not there
 html_sourcelink_suffix = ""
 html_last_updated_fmt = None
 html_theme_options = {
@@ -99,24 +97,32 @@ html_theme_options = {
     "path_to_docs": "",
     "show_toc_level": 2,
 }
+# pydata-sphinx-theme 0.20 logs a console error when no mode is set; follow the reader's system.
+html_context = {"default_mode": "auto"}
 # `/` opens the home page (the README).
 html_additional_pages = {"index": "redirect.html"}
 
 
+def _directive(obj) -> str:
+    if inspect.isclass(obj):
+        return "autoclass"
+    if callable(obj):
+        return "autofunction"
+    return "autodata"
+
+
 def _write_api_pages() -> None:
-    """One page per subpackage, listing every name of its ``__all__`` (new exports appear by themselves)."""
+    """One page per subpackage, documenting every name of its ``__all__`` (new exports appear by themselves)."""
     API_DIR.mkdir(exist_ok=True)
     pages = []
     for sub in SUBPACKAGES:
         module = importlib.import_module(f"snorkel_slice.{sub}")
-        names = sorted(getattr(module, "__all__", []))
         title = f"snorkel_slice.{sub}"
-        lines = [title, "=" * len(title), "", f".. automodule:: snorkel_slice.{sub}", "   :no-members:", ""]
-        if names:
-            lines += [f".. currentmodule:: snorkel_slice.{sub}", "", ".. autosummary::",
-                      "   :toctree: generated", "   :nosignatures:", ""]
-            lines += [f"   {name}" for name in names]
-        text = "\n".join(lines) + "\n"
+        lines = [title, "=" * len(title), "", f".. automodule:: snorkel_slice.{sub}", "   :no-members:", "",
+                 f".. currentmodule:: snorkel_slice.{sub}", ""]
+        for name in sorted(getattr(module, "__all__", [])):
+            lines += [f".. {_directive(getattr(module, name))}:: {name}", ""]
+        text = "\n".join(lines)
         page = API_DIR / f"{sub}.rst"
         if not page.exists() or page.read_text() != text:
             page.write_text(text)
