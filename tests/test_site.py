@@ -9,16 +9,18 @@ missing. A screenshot of each page goes to test-artifacts/site/ (git-ignored).
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+import sys
 import threading
 import time
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from urllib.parse import unquote
 
 import nbformat
 import pytest
-from browser_support import ROOT, chromium, screenshot_path
+from browser_support import ARTIFACTS, ROOT, chromium, screenshot_path
 
 from tools.build_site import OUT, build_site
 
@@ -33,6 +35,7 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def site() -> dict:
     """A fresh build, served on a free port of 127.0.0.1, and one Chromium for every page."""
+    shutil.rmtree(ARTIFACTS / "site", ignore_errors=True)
     seconds, pages = build_site()
     print(f"\nsite built from scratch in {seconds:.1f} s: {len(pages)} pages")
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(OUT)))
@@ -130,3 +133,20 @@ def test_lesson_page_shows_every_stored_output_and_its_links(site, lesson):
     finally:
         page.close()
 
+
+
+def test_the_build_fails_on_a_broken_link_or_a_missing_image(tmp_path):
+    """The site's configuration turns a broken internal link or a missing picture into a failure."""
+    shutil.copytree(ROOT / "docs", tmp_path / "docs", ignore=shutil.ignore_patterns("_build", "_api"))
+    readme = (ROOT / "README.md").read_text()
+    (tmp_path / "README.md").write_text(
+        readme + "\n\nSee [the missing lesson](notebooks/99_missing.ipynb).\n\n![a chart](missing.png)\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going", "-n", "-q",
+         "-D", "include_patterns=README.md", "-c", "docs", ".", str(tmp_path / "out")],
+        cwd=tmp_path, capture_output=True, text=True,
+    )
+    assert run.returncode != 0, run.stderr
+    assert "99_missing.ipynb" in run.stderr, run.stderr
+    assert "missing.png" in run.stderr, run.stderr
