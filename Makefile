@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: setup setup-test lessons test lint sync notebooks bench bench-smoke clean
+.PHONY: setup setup-test lessons site test lint sync notebooks bench bench-smoke clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,8 +20,17 @@ setup-test: $(BIN)/python  ## install the lessons' needs plus test-only tools (S
 # The lessons import `utils` and `exercises` from the repository root, which is not installed.
 export PYTHONPATH := $(CURDIR)$(if $(PYTHONPATH),:$(PYTHONPATH))
 
+# JupyterLab refuses to run as root without --allow-root; workshop containers and many cloud
+# notebooks run as root, so pass it there and only there.
+LAB_FLAGS := $(if $(filter 0,$(shell id -u)),--allow-root)
+# The course's Jupyter settings (jupyter_config/): no news feed or update check, lesson twins hidden.
+LAB_ENV := JUPYTER_CONFIG_PATH=$(CURDIR)/jupyter_config$(if $(JUPYTER_CONFIG_PATH),:$(JUPYTER_CONFIG_PATH))
+
 lessons: setup  ## open the lessons in JupyterLab
-	$(BIN)/jupyter lab notebooks/
+	$(LAB_ENV) $(BIN)/jupyter lab $(LAB_FLAGS) notebooks/
+
+site: setup-test  ## build the course website into docs/_build/html, offline, from the stored outputs
+	$(BIN)/python tools/build_site.py
 
 test: setup-test  ## unit tests, doctests, lint, notebook pairing, and nbval over every lesson
 	$(BIN)/python -m pytest
@@ -43,4 +52,4 @@ bench-smoke: setup-test
 	$(BIN)/python benchmarks/run.py --smoke
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache checkpoints
+	rm -rf $(VENV) .pytest_cache .ruff_cache checkpoints docs/_build docs/_api test-artifacts

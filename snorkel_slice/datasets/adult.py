@@ -108,7 +108,7 @@ def load_adult_dataset(data_dir: str | Path | None = None) -> tuple[pd.DataFrame
 
     Columns: the 14 features of ``ADULT_COLUMNS`` in snake_case (six integers, eight strings
     with leading spaces stripped and "?" read as missing), then ``label``: 1 when income is
-    >50K, else 0. The test file's first line ("|1x3 Cross validator") is skipped and the "."
+    >50K, else 0. The test file's first line (``|1x3 Cross validator``) is skipped and the "."
     that ends its labels is dropped. Rows keep the files' order, indexed 0..n-1.
 
     Parameters
