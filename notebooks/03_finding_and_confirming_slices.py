@@ -14,7 +14,7 @@
 # ---
 
 # %% [markdown]
-# # 07. Finding slices, then confirming them
+# # 03. Finding slices, then confirming them
 #
 # **Goal:** let `find_slices` propose weak slices from a model's errors on one split, and confirm
 # them with `compare_slices` on rows the search never saw.

@@ -14,7 +14,7 @@
 # ---
 
 # %% [markdown]
-# # 06. Slicing functions with NLP
+# # 07. Slicing functions with NLP
 #
 # **Goal:** write SFs that read a spaCy `Doc` (tokens, sentences, entities) instead of raw text,
 # with a small rule-based pipeline that needs no download, and know what only a trained model adds.

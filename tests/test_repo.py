@@ -96,6 +96,19 @@ def test_lesson_follows_the_house_shape(lesson):
     assert not re.search(r"^\s*from \S+ import \*", code, re.M), f"{lesson.name} uses a star import"
 
 
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: p.name)
+def test_lesson_title_and_exercises_carry_its_number(lesson):
+    """Renumbering a lesson renumbers its title and its exercises ("**3a."), or this fails."""
+    number = int(lesson.name[:2])
+    nb = nbformat.read(lesson, as_version=4)
+    title = nb.cells[0].source.splitlines()[0]
+    assert title.startswith(f"# {number:02d}. "), f"{lesson.name} is titled {title!r}"
+    markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    ids = re.findall(r"^\*\*(\d+)[a-z]\.", markdown, re.M)
+    assert ids, f"{lesson.name} has no exercise headed like **{number}a."
+    assert {int(i) for i in ids} == {number}, f"{lesson.name} heads exercises {sorted(set(ids))}"
+
+
 def _nbval(cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
