@@ -18,7 +18,12 @@ from snorkel_slice.datasets.spam import (
     make_spam_sfs,
 )
 from snorkel_slice.datasets.spam_pipeline import build_spam_pipeline, spam_pipeline_path
-from snorkel_slice.datasets.synthetic import circle_slices, make_circle_data
+from snorkel_slice.datasets.synthetic import (
+    SPURIOUS_GROUPS,
+    circle_slices,
+    make_circle_data,
+    make_spurious_data,
+)
 from snorkel_slice.datasets.tutorial import create_dict_dataloader, get_pytorch_mlp
 
 __all__ = [
@@ -28,6 +33,7 @@ __all__ = [
     "SPAM_FILES",
     "SPAM_SF_NAMES",
     "SPAM_URL",
+    "SPURIOUS_GROUPS",
     "build_spam_pipeline",
     "circle_slices",
     "create_dict_dataloader",
@@ -40,5 +46,6 @@ __all__ = [
     "load_spam_dataset",
     "make_circle_data",
     "make_spam_sfs",
+    "make_spurious_data",
     "spam_pipeline_path",
 ]
