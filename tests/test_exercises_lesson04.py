@@ -26,13 +26,13 @@ def _dro(fn):
 
 
 def test_group_dro_slips_are_named():
-    assert "sum to 1" in _dro(lambda q, l, s: q * np.exp(s * l))
-    assert "*away*" in _dro(lambda q, l, s: solution.group_dro_step(q, -np.asarray(l), s))
-    assert "step size is missing" in _dro(lambda q, l, s: solution.group_dro_step(q, l, 1.0))
-    assert "additive step" in _dro(lambda q, l, s: (q + s * l) / (q + s * l).sum())
-    assert "old weights q are missing" in _dro(lambda q, l, s: np.exp(s * l) / np.exp(s * l).sum())
-    assert "expected 3 weights" in _dro(lambda q, l, s: 0.5)
-    assert "raised ZeroDivisionError" in _dro(lambda q, l, s: 1 / 0)
+    assert "sum to 1" in _dro(lambda q, losses, s: q * np.exp(s * losses))
+    assert "*away*" in _dro(lambda q, losses, s: solution.group_dro_step(q, -np.asarray(losses), s))
+    assert "step size is missing" in _dro(lambda q, losses, s: solution.group_dro_step(q, losses, 1.0))
+    assert "additive step" in _dro(lambda q, losses, s: (q + s * losses) / (q + s * losses).sum())
+    assert "old weights q are missing" in _dro(lambda q, losses, s: np.exp(s * losses) / np.exp(s * losses).sum())
+    assert "expected 3 weights" in _dro(lambda q, losses, s: 0.5)
+    assert "raised ZeroDivisionError" in _dro(lambda q, losses, s: 1 / 0)
     assert "expected a function" in _dro(0.5)
 
 
@@ -70,7 +70,7 @@ def test_copying_the_lessons_printed_values_fails():
     printed = _printed_numbers()
     assert printed, "the lesson's outputs are stored"
     q_final = np.array([0.36, 0.174, 0.263, 0.202])
-    assert not lesson04.check_group_dro_step(lambda q, l, s: q_final[: len(q)] / q_final[: len(q)].sum())
+    assert not lesson04.check_group_dro_step(lambda q, losses, s: q_final[: len(q)] / q_final[: len(q)].sum())
     weights = np.array([0.545, 11.905, 12.195, 0.501])
     assert not lesson04.check_balancing_weights(lambda groups: np.resize(weights, len(groups)))
     # and the checks' own inputs are not among the lesson's outputs

@@ -19,7 +19,11 @@ from snorkel_slice.classification.groups import (
 from snorkel_slice.classification.jtt import jtt_sampler, training_errors
 from snorkel_slice.classification.last_layer import freeze_body, split_heldout
 from snorkel_slice.classification.plain import PlainClassifier
-from snorkel_slice.classification.robust import GroupDROClassifier, ReweightedClassifier, group_dro_update
+from snorkel_slice.classification.robust import (
+    GroupDROClassifier,
+    ReweightedClassifier,
+    group_dro_update,
+)
 from snorkel_slice.classification.thresholds import SliceThresholds
 from snorkel_slice.classification.trainer import Trainer, TrainerConfig, set_seed
 

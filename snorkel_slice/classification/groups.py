@@ -11,7 +11,10 @@ slice-based learning does too (one predictor per slice, trained on its rows).
 With per-slice losses, "every group weighs the same" means the loss
 ``sum_g (1 / G) * mean_{i in g} loss_i``, which gives row i the weight
 ``sum_{g containing i} n / (G n_g)``: inverse slice frequency, summed over the row's slices.
-Reweighting multiplies each row's loss by it; oversampling draws rows with it.
+Reweighting multiplies each row's loss by it; oversampling draws rows with it. Both are the
+"data balancing" baselines of Idrissi et al. ("Simple data balancing achieves competitive
+worst-group-accuracy", CLeaR 2022), who found them as good as the elaborate methods when the
+model is selected by worst-group validation accuracy.
 """
 
 from __future__ import annotations

@@ -5,7 +5,13 @@ import pytest
 import torch
 from torch import nn
 
-from snorkel_slice.classification import DictDataLoader, DictDataset, PlainClassifier, jtt_sampler, training_errors
+from snorkel_slice.classification import (
+    DictDataLoader,
+    DictDataset,
+    PlainClassifier,
+    jtt_sampler,
+    training_errors,
+)
 
 
 def test_training_errors_are_the_rows_the_model_gets_wrong():
