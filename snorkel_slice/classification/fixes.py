@@ -112,6 +112,8 @@ def compare_fixes(
         raise TypeError(f"methods must be a non-empty list of method names from {list(fm.METHODS)}; got {methods!r}.")
     for m in methods:
         check_choice("method", m, fm.METHODS)
+    if len(set(methods)) < len(methods):
+        raise ValueError(f"methods has duplicates {sorted({m for m in methods if list(methods).count(m) > 1})}; give each once.")
     if isinstance(seeds, int) or not seeds:
         raise TypeError(f"seeds must be a non-empty list of ints, e.g. [0, 1, 2]; got {seeds!r}.")
     seeds = [check_int("seed", s, low=0) for s in seeds]
@@ -133,6 +135,10 @@ def compare_fixes(
             warnings.warn(f"{m!r} reads slice membership at prediction time, but every slice holds one class only "
                           "(it was written with the label), so it would read the answer; skipped.", UserWarning, stacklevel=2)
             runnable.remove(m)
+    if "thresholds" in runnable and task.n_classes > 2:
+        warnings.warn(f"'thresholds' moves a two-class decision threshold; the labels have {task.n_classes} "
+                      "classes, so it is skipped.", UserWarning, stacklevel=2)
+        runnable.remove("thresholds")
     jtt_epochs = max(1, n_epochs // 3) if jtt_epochs is None else check_int("jtt_epochs", jtt_epochs, low=1)
     rows, cost = [], []
     for seed in seeds:

@@ -72,3 +72,27 @@ def test_append_slices_adds_the_named_columns():
 def test_bad_inputs_say_what_to_fix(call, match):
     with pytest.raises((ValueError, TypeError), match=match):
         call()
+
+
+def test_the_slice_as_a_feature_lets_a_linear_model_fix_a_flipped_circle(one_thread):
+    from torch import nn
+
+    from snorkel_slice.classification import DictDataLoader, DictDataset, PlainClassifier, Trainer, set_seed
+    from snorkel_slice.datasets.synthetic import make_circle_data
+
+    circles = {"blob": (0.5, -0.5, 0.35)}
+    (df, S), (df_test, S_test) = make_circle_data(2000, 1, circles), make_circle_data(2000, 2, circles)
+
+    def circle_accuracy(with_slice):
+        X, X_test = df[["x1", "x2"]].to_numpy(), df_test[["x1", "x2"]].to_numpy()
+        if with_slice:
+            X, X_test = append_slices(X, S), append_slices(X_test, S_test)
+        set_seed(0)
+        model = PlainClassifier(nn.Identity(), head_dim=X.shape[1])  # a linear model
+        ds = DictDataset.from_tensors(X, df.label.to_numpy(), "train")
+        Trainer(n_epochs=20, lr=0.1, seed=0, progress_bar=False).fit(model, [DictDataLoader(ds, batch_size=64, shuffle=True)])
+        correct = model.predict_proba(X_test).argmax(1) == df_test.label.to_numpy()
+        return correct[S_test["blob"].to_numpy()].mean()
+
+    # A line cannot carve out the circle; one more input that says "inside" lets it flip the label there.
+    assert circle_accuracy(False) < 0.2 and circle_accuracy(True) > 0.8
