@@ -77,7 +77,13 @@ def test_bad_inputs_say_what_to_fix(call, match):
 def test_the_slice_as_a_feature_lets_a_linear_model_fix_a_flipped_circle(one_thread):
     from torch import nn
 
-    from snorkel_slice.classification import DictDataLoader, DictDataset, PlainClassifier, Trainer, set_seed
+    from snorkel_slice.classification import (
+        DictDataLoader,
+        DictDataset,
+        PlainClassifier,
+        Trainer,
+        set_seed,
+    )
     from snorkel_slice.datasets.synthetic import make_circle_data
 
     circles = {"blob": (0.5, -0.5, 0.35)}
