@@ -20,8 +20,9 @@
 # and read off which ones pay, where, and at what cost to the overall score.
 #
 # *Time: about 40 minutes. Assumes: [03. Finding and confirming slices](03_finding_and_confirming_slices.ipynb)
-# (a weak slice, confirmed on fresh rows) and the `Trainer` of [02. Monitoring slices](02_monitoring_slices.ipynb).
-# Next: [05. Slice-based learning](05_slice_based_learning.ipynb), which opens up one of the remedies.*
+# (a weak slice, confirmed on fresh rows) and a little PyTorch (a network is an `nn.Module`).
+# Next: [05. Slice-based learning](05_slice_based_learning.ipynb), which opens up one of the
+# remedies and the `Trainer` used here.*
 #
 # In this lesson you will:
 # 1. build a task where a nuisance attribute stands in for the label, and fix its weak groups by
@@ -37,6 +38,7 @@
 import time
 import warnings
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import torch
@@ -91,7 +93,19 @@ X_train, y_train, S_train = train
 # NBVAL_CHECK_OUTPUT
 pd.DataFrame({name: part[2].sum() for name, part in [("train", train), ("valid", valid), ("test", test)]})
 
+# %%
+df_show, _ = make_spurious_data(600, 0.95, seed=100)
+fig, ax = plt.subplots(figsize=(5, 3.5))
+ax.scatter(df_show["spurious"], df_show["core"], c=df_show["label"], cmap="coolwarm", s=6)
+ax.axvline(0, color="gray", lw=0.8)
+ax.axhline(0, color="gray", lw=0.8)
+ax.set(xlabel="spurious (attribute)", ylabel="core (label)",
+       title="600 training rows: label 1 (red), 0 (blue)");
+
 # %% [markdown]
+# On the training rows the colours split cleanly left and right, by `spurious`; along `core` they
+# overlap. The few red points on the left and blue on the right are the minority groups.
+#
 # The two *minority* groups, where label and attribute disagree (`y0_a1`, `y1_a0`), hold 42 and 41
 # of the 2,000 training rows. In the validation and test rows all four groups are about equally
 # large. We validate on rows like the test rows here; section 4 shows what changes when the
@@ -106,9 +120,12 @@ pd.DataFrame({name: part[2].sum() for name, part in [("train", train), ("valid",
 # weight `q_g` per group, and after every batch multiplies the weight of each group by
 # `exp(step_size × its loss)`, then renormalises. The loss it trains on is `Σ_g q_g × loss_g`.
 #
-# `GroupDROClassifier` is a `PlainClassifier` with that loss: same forward pass, same parameters.
-# It reads group membership from the slice labels that `make_slice_dataloader` adds, so the
-# ordinary `Trainer` fits it.
+# Two pieces of the package do the training (lesson 05 goes through them in detail):
+# `PlainClassifier(backbone, width)` puts a linear head on a backbone network, and
+# `Trainer(n_epochs=..., lr=...).fit(model, [loader])` fits it with Adam on batches from a
+# `DictDataLoader`. `GroupDROClassifier` is a `PlainClassifier` with Group DRO's loss: same forward
+# pass, same parameters. It reads group membership from the slice labels that
+# `make_slice_dataloader` adds, so the ordinary `Trainer` fits it.
 
 # %%
 def body(in_dim):

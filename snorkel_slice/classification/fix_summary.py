@@ -133,5 +133,5 @@ def plot_fixes(summary: pd.DataFrame, ax: Any = None, title: str | None = None) 
                 capsize=3, color="tab:blue", label="overall")
     ax.set_yticks(y, summary.index)
     ax.set(xlabel="score, mean ± spread over seeds", title=title)
-    ax.legend(loc="lower left", fontsize=8)
+    ax.legend(loc="center left", bbox_to_anchor=(1.02, 0.5), fontsize=8)
     return ax
