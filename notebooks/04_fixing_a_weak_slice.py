@@ -155,9 +155,15 @@ by_hand.round(3)
 # %%
 q = pd.Series(dro.q.numpy().astype(float), index=dro.group_names)
 print("group weights q after training:", q.round(3).to_dict())
-assert by_hand.loc[["y0_a1", "y1_a0"], "erm"].max() < 0.45, by_hand
-assert by_hand.drop("overall")["group_dro"].min() > 0.65, by_hand
-assert by_hand.loc["overall", "group_dro"] > by_hand.loc["overall", "erm"] + 0.1, by_hand
+def near(value, quoted, tol=0.02):
+    """Whether a measured value is within tol of the value the text quotes."""
+    return abs(value - quoted) <= tol
+
+
+assert near(by_hand.loc["y1_a0", "erm"], 0.29) and near(by_hand.loc["y0_a1", "erm"], 0.40), by_hand
+assert near(by_hand.drop("overall")["group_dro"].min(), 0.70), by_hand
+assert near(by_hand.drop("overall")["group_dro"].max(), 0.91), by_hand
+assert near(by_hand.loc["overall", "group_dro"] - by_hand.loc["overall", "erm"], 0.15), by_hand
 
 # %% [markdown]
 # ERM is right on nearly every majority row (0.99) and wrong on most minority rows (0.29 and 0.40):
@@ -243,7 +249,10 @@ plot_fixes(spurious, title="spurious task: test accuracy over 3 seeds");
 # %%
 gains = spurious["worst_gain"]
 print(spurious.loc[["erm", "oversample", "reweight", "group_dro"], ["worst", "overall"]].round(2).to_string())
-assert abs(spurious.loc["erm", "worst"] - 0.32) < 0.05, spurious
+assert near(spurious.loc["erm", "worst"], 0.32) and near(spurious.loc["erm", "overall"], 0.66), spurious
+assert spurious.loc[["oversample", "reweight", "group_dro"], "worst_spread"].max() < 0.025, spurious
+assert near(spurious.loc["jtt", "worst"], 0.73) and near(spurious.loc["slice_aware", "worst"], 0.31), spurious
+assert near(spurious.loc["last_layer", "worst"], 0.66, 0.03) and near(spurious.loc["last_layer", "worst_spread"], 0.13, 0.03)
 for m in ("oversample", "reweight", "group_dro"):
     assert abs(spurious.loc[m, "worst"] - 0.80) < 0.04 and spurious.loc[m, "worst_gain_low"] > 0.3, spurious
     assert abs(spurious.loc[m, "overall"] - 0.84) < 0.02, spurious
@@ -303,7 +312,9 @@ selection.round(3)
 sel = selection.round(2)
 assert (selection["selected by worst_slice", "worst"] > selection["selected by overall", "worst"]).all(), selection
 assert selection.loc["erm", ("selected by overall", "worst")] < 0.2, selection
-assert selection.loc["reweight", ("selected by worst_slice", "worst")] - selection.loc["reweight", ("selected by overall", "worst")] > 0.04, selection
+for method, by_worst, by_overall in [("reweight", 0.81, 0.72), ("group_dro", 0.79, 0.76), ("erm", 0.24, 0.10)]:
+    assert near(selection.loc[method, ("selected by worst_slice", "worst")], by_worst), selection
+    assert near(selection.loc[method, ("selected by overall", "worst")], by_overall), selection
 
 # %% [markdown]
 # With validation rows like the training rows, selecting by overall accuracy costs every method
@@ -418,6 +429,11 @@ y_test, S_test = adult[2][1], adult[2][2]
 share_above_50k = pd.Series({name: y_test[S_test[name]].mean() for name in S_test.columns})
 print(share_above_50k.round(3).to_string())
 assert share_above_50k.idxmax() == "white_male" and worst_slices["slice"].value_counts().idxmax() == "white_male"
+assert near(share_above_50k["white_male"], 0.31) and near(adult_summary.loc["erm", "worst"], 0.81), adult_summary
+assert near(adult_summary.loc["oversample", "overall_gain"], -0.006, 0.004), adult_summary
+assert near(adult_summary.loc["group_dro", "overall_gain"], -0.010, 0.004), adult_summary
+assert near(adult_summary.loc["jtt", "overall_gain"], -0.08), adult_summary
+assert 2.5 < adult_summary.loc["slice_aware", "n_parameters"] / adult_summary.loc["erm", "n_parameters"] < 3.5
 assert adult_summary.drop(index="jtt")["worst_gain"].abs().max() < 0.03, adult_summary
 assert adult_summary.loc["jtt", "worst_gain_high"] < 0 and adult_summary.loc["jtt", "overall_gain"] < -0.04, adult_summary
 assert adult_summary.loc[["thresholds", "reweight", "sf_feature"], "overall_gain"].abs().max() < 0.005, adult_summary
