@@ -294,13 +294,23 @@ class Trainer:
 
 
 def slice_metrics(model: nn.Module, loaders: list) -> dict[str, float]:
-    """Every slice's scores by the model's final predictions, keyed ``slice:<name>/dataset/split/metric``."""
+    """Every slice's scores, keyed ``slice:<name>/dataset/split/metric``, and each metric's worst.
+
+    The lowest score over the slices (NaN for empty ones skipped) is keyed
+    ``worst_slice/dataset/split/metric``; for a loss-like metric, lowest is not worst.
+    """
     # Iterating a DataLoader draws from torch's generator, even unshuffled: fork it, so that
     # logging slices leaves training exactly as it would be without.
     with warnings.catch_warnings(), torch.random.fork_rng(devices=[]):
         warnings.simplefilter("ignore")  # small and empty slices are expected, every epoch
         frame = model.score_slices(loaders, as_dataframe=True, min_support=0)
     frame = frame[~frame["slice"].isin(["overall", "base"])]
-    return {
-        f"slice:{r.slice}/{r.dataset}/{r.split}/{r.metric}": float(r.score) for r in frame.itertuples()
-    }
+    out, worst = {}, {}
+    for r in frame.itertuples():
+        out[f"slice:{r.slice}/{r.dataset}/{r.split}/{r.metric}"] = score = float(r.score)
+        # The worst slice of each metric, e.g. for checkpoint_metric="worst_slice/.../valid/accuracy:max"
+        # (model selection by worst-slice score, as in Idrissi et al., CLeaR 2022).
+        key = f"worst_slice/{r.dataset}/{r.split}/{r.metric}"
+        prev = worst.get(key, math.nan)
+        worst[key] = score if math.isnan(prev) else min(prev, score)  # NaN (empty slice) never wins
+    return {**out, **worst}

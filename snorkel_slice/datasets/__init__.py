@@ -18,6 +18,7 @@ from snorkel_slice.datasets.spam import (
     make_spam_sfs,
 )
 from snorkel_slice.datasets.spam_pipeline import build_spam_pipeline, spam_pipeline_path
+from snorkel_slice.datasets.spurious import SPURIOUS_GROUPS, make_spurious_data
 from snorkel_slice.datasets.synthetic import circle_slices, make_circle_data, make_loan_data
 from snorkel_slice.datasets.tutorial import create_dict_dataloader, get_pytorch_mlp
 
@@ -28,6 +29,7 @@ __all__ = [
     "SPAM_FILES",
     "SPAM_SF_NAMES",
     "SPAM_URL",
+    "SPURIOUS_GROUPS",
     "build_spam_pipeline",
     "circle_slices",
     "create_dict_dataloader",
@@ -41,5 +43,6 @@ __all__ = [
     "make_circle_data",
     "make_loan_data",
     "make_spam_sfs",
+    "make_spurious_data",
     "spam_pipeline_path",
 ]
