@@ -263,7 +263,10 @@ class Trainer:
         row = {"epoch": epoch, TRAIN_LOSS: total / max(count, 1), "model/all/train/lr": lr}
         if (epoch + 1) % c.valid_every == 0:
             if valid:
-                row.update(model.score(valid))
+                # Iterating a loader draws a seed from torch's global generator; validating must not
+                # change what training does next, so it draws from a forked generator.
+                with torch.random.fork_rng(devices=[]):
+                    row.update(model.score(valid))
                 if c.log_slices and callable(getattr(model, "score_slices", None)):
                     row.update(slice_metrics(model, valid))
             if c.checkpoint_metric is not None:

@@ -83,6 +83,18 @@ def test_same_seed_same_scores_and_weights():
     assert not torch.equal(weights_a, run(2)[1])
 
 
+def test_validating_does_not_change_training():
+    """Iterating a validation loader draws from torch's generator; training must not notice."""
+    def weights(loaders, **settings):
+        model = plain()
+        Trainer(n_epochs=3, lr=0.05, seed=0, progress_bar=False, **settings).fit(model, loaders)
+        return torch.cat([p.detach().flatten() for p in model.parameters()])
+
+    alone = weights([loader()])
+    assert torch.equal(alone, weights([loader(), loader("valid")]))
+    assert torch.equal(alone, weights([loader(), loader("valid")], log_slices=False))
+
+
 def test_best_checkpoint_is_restored():
     # "max" of the training loss picks the first epoch: the restored model is the 1-epoch model.
     model, reference = plain(), plain()
