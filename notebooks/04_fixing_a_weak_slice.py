@@ -164,6 +164,7 @@ assert near(by_hand.loc["y1_a0", "erm"], 0.29) and near(by_hand.loc["y0_a1", "er
 assert near(by_hand.drop("overall")["group_dro"].min(), 0.70), by_hand
 assert near(by_hand.drop("overall")["group_dro"].max(), 0.91), by_hand
 assert near(by_hand.loc["overall", "group_dro"] - by_hand.loc["overall", "erm"], 0.15), by_hand
+assert near(q["y0_a1"], 0.17) and near(q["y1_a0"], 0.26) and q.drop("rest").min() > 0.15, q
 
 # %% [markdown]
 # ERM is right on nearly every majority row (0.99) and wrong on most minority rows (0.29 and 0.40):
@@ -171,8 +172,9 @@ assert near(by_hand.loc["overall", "group_dro"] - by_hand.loc["overall", "erm"],
 # 0.70 to 0.91 on every group. It gives up some majority accuracy (0.99 down to about 0.90) and
 # gains 0.15 overall, because the test rows are half minority rows.
 #
-# The final weights `q` are nearly even over the four groups. That is what Group DRO aims at:
-# while a group has the highest loss its weight grows, until that group is no longer the worst.
+# The final weights `q` are far from the training mix: the two minority groups, 2% of the rows
+# each, hold 0.17 and 0.26 of the weight, and no group less than 0.15. That is what Group DRO aims
+# at: while a group has the highest loss its weight grows, until that group is no longer the worst.
 # The `rest` group (rows in no slice) is empty here, so its loss is 0 and its weight decays to 0.
 
 # %% [markdown]
@@ -250,35 +252,42 @@ plot_fixes(spurious, title="spurious task: test accuracy over 3 seeds");
 gains = spurious["worst_gain"]
 print(spurious.loc[["erm", "oversample", "reweight", "group_dro"], ["worst", "overall"]].round(2).to_string())
 assert near(spurious.loc["erm", "worst"], 0.32) and near(spurious.loc["erm", "overall"], 0.66), spurious
-assert spurious.loc[["oversample", "reweight", "group_dro"], "worst_spread"].max() < 0.025, spurious
+assert spurious.loc[["oversample", "reweight", "group_dro"], "worst_spread"].round(2).max() <= 0.01, spurious
 assert near(spurious.loc["jtt", "worst"], 0.73) and near(spurious.loc["slice_aware", "worst"], 0.31), spurious
-assert near(spurious.loc["last_layer", "worst"], 0.66, 0.03) and near(spurious.loc["last_layer", "worst_spread"], 0.13, 0.03)
+assert near(spurious.loc["last_layer", "worst"], 0.68) and near(spurious.loc["last_layer", "worst_spread"], 0.09), spurious
+last_layer_worst = spurious_runs.query("method == 'last_layer' and slice != 'overall'").groupby("seed")["score"].min()
+assert near(last_layer_worst.min(), 0.57) and near(last_layer_worst.max(), 0.75), last_layer_worst
+assert near(spurious.loc["oversample", "worst"], 0.79) and near(spurious.loc["reweight", "worst"], 0.81), spurious
+assert near(spurious.loc["group_dro", "worst"], 0.81), spurious
 for m in ("oversample", "reweight", "group_dro"):
-    assert abs(spurious.loc[m, "worst"] - 0.80) < 0.04 and spurious.loc[m, "worst_gain_low"] > 0.3, spurious
-    assert abs(spurious.loc[m, "overall"] - 0.84) < 0.02, spurious
+    assert spurious.loc[m, "worst_gain_low"] > 0.4 and 0.47 <= spurious.loc[m, "worst_gain"].round(2) <= 0.50, spurious
+    assert near(spurious.loc[m, "overall"], 0.84, 0.01), spurious
 assert 0.65 < spurious.loc["jtt", "worst"] < 0.8 and spurious.loc["jtt", "worst_gain_low"] > 0.2, spurious
 assert spurious.loc["last_layer", "worst_spread"] > 3 * spurious.loc["reweight", "worst_spread"], spurious
 assert abs(spurious.loc["slice_aware", "worst_gain"]) < 0.05, spurious
 assert spurious.loc["slice_aware", "n_parameters"] > 8 * spurious.loc["erm", "n_parameters"], spurious
 
 # %% [markdown]
-# - **Oversampling, reweighting and Group DRO** lift the worst group from 0.32 to about 0.80,
-#   a gain of 0.48 whose 95% interval over the three seeds stays above 0.3. Overall accuracy rises
-#   too, from 0.66 to 0.84, because the test rows are as much minority as majority. The three are
-#   as good as each other: within a seed spread of 0.00 to 0.02.
+# - **Oversampling, reweighting and Group DRO** lift the worst group from 0.32 to 0.79, 0.81 and
+#   0.81, gains of 0.47 to 0.50 whose 95% intervals over the three seeds stay above 0.4. Overall
+#   accuracy rises too, from 0.66 to 0.84, because the test rows are as much minority as majority.
+#   Their seed spreads are 0.01 or less; three seeds and a difference of 0.02 are too little to
+#   rank them.
 # - **JTT** gets about three quarters of the way (0.73) without using the groups to train: the
 #   errors of a briefly trained model stand in for them. The groups are still needed to select
 #   its epoch and factor.
-# - **Last-layer retraining** helps on average (0.66) but swings widely between seeds (spread
-#   0.13). It refits only the head, on about 500 slice-balanced validation rows, so it can recover
-#   no more than the `erm` body's features still hold of `core`, and that varies by seed.
+# - **Last-layer retraining** helps on average (0.68) but swings widely between seeds (0.57 to
+#   0.75, spread 0.09, against 0.01 for the three above). It refits only the head, on about 500
+#   slice-balanced validation rows, so it can recover no more than the `erm` body's features
+#   still hold of `core`, and that varies by seed.
 # - **Slice-aware learning** gains nothing here (0.31), with eight times the parameters. Its
 #   slice experts each train on their group's rows, but the prediction that counts, the master
-#   head's, is still trained on the training mix, where the minority groups are 4% of the rows. It is a remedy for slices that a small model
-#   cannot *fit* (lesson 06), not for slices that the training mix *outvotes*.
+#   head's, is still trained on the training mix, where the minority groups are 4% of the rows.
+#   It is a remedy for slices that a small model cannot *fit* (lesson 06), not for slices that
+#   the training mix *outvotes*.
 #
-# Which settings won: the full inverse frequency (`power=1`) every time, JTT's larger factor, and
-# Group DRO's larger step in two seeds of three.
+# Which settings won: the full inverse frequency (`power=1`), JTT's larger factor and Group DRO's
+# larger step, each in every seed.
 
 # %%
 spurious[["settings"]]
@@ -312,18 +321,21 @@ selection.round(3)
 sel = selection.round(2)
 assert (selection["selected by worst_slice", "worst"] > selection["selected by overall", "worst"]).all(), selection
 assert selection.loc["erm", ("selected by overall", "worst")] < 0.2, selection
-for method, by_worst, by_overall in [("reweight", 0.81, 0.72), ("group_dro", 0.79, 0.76), ("erm", 0.24, 0.10)]:
+assert (selection["selected by worst_slice", "overall"] > selection["selected by overall", "overall"]).all(), selection
+for method, by_worst, by_overall in [("reweight", 0.79, 0.73), ("group_dro", 0.81, 0.73), ("erm", 0.24, 0.07)]:
     assert near(selection.loc[method, ("selected by worst_slice", "worst")], by_worst), selection
     assert near(selection.loc[method, ("selected by overall", "worst")], by_overall), selection
 
 # %% [markdown]
 # With validation rows like the training rows, selecting by overall accuracy costs every method
-# worst-group accuracy: reweighting falls from 0.81 to 0.72, Group DRO from 0.79 to 0.76, and
-# ERM from 0.24 to 0.10. The rule picks the epochs that lean on `spurious`, because 95% of the
+# worst-group accuracy: reweighting falls from 0.79 to 0.73, Group DRO from 0.81 to 0.73, and
+# ERM from 0.24 to 0.07. The rule picks the epochs that lean on `spurious`, because 95% of the
 # validation rows reward it. Selecting by the worst slice needs only a few labelled rows per
-# slice in the validation data (about 25 per minority group here), and it is what makes the
-# simple remedies competitive, as Idrissi et al. (CLeaR 2022) found. A remedy selected by overall
-# accuracy is half a remedy.
+# slice in the validation data (about 25 per minority group here). Idrissi et al. (CLeaR 2022)
+# found it is what makes the simple remedies competitive with Group DRO. Here the remedies keep
+# most of their gain under either rule (0.73 against ERM's 0.07), but selecting by overall
+# accuracy throws away 0.06 to 0.08 of worst-group accuracy, and on these test rows some overall
+# accuracy too.
 #
 # ## 5. Adult, with race × sex slices
 #
@@ -430,27 +442,33 @@ share_above_50k = pd.Series({name: y_test[S_test[name]].mean() for name in S_tes
 print(share_above_50k.round(3).to_string())
 assert share_above_50k.idxmax() == "white_male" and worst_slices["slice"].value_counts().idxmax() == "white_male"
 assert near(share_above_50k["white_male"], 0.31) and near(adult_summary.loc["erm", "worst"], 0.81), adult_summary
-assert near(adult_summary.loc["oversample", "overall_gain"], -0.006, 0.004), adult_summary
-assert near(adult_summary.loc["group_dro", "overall_gain"], -0.010, 0.004), adult_summary
-assert near(adult_summary.loc["jtt", "overall_gain"], -0.08), adult_summary
+assert (worst_slices["slice"] == "white_male").sum() == 26, worst_slices["slice"].value_counts()
+assert near(adult_summary.loc["erm", "worst_spread"], 0.01, 0.005), adult_summary
+remedies = adult_summary.drop(index=["erm", "jtt"])
+assert remedies["worst_gain"].abs().max() < min(0.006, adult_summary.loc["erm", "worst_spread"]), adult_summary
+assert remedies["overall_gain"].abs().max() < 0.006, adult_summary
+assert (remedies["worst_gain_low"] < 0).all() and (remedies["worst_gain_high"] > 0).all(), adult_summary
+assert (remedies["overall_gain_low"] < 0).all() and (remedies["overall_gain_high"] > 0).all(), adult_summary
+assert near(adult_summary.loc["oversample", "overall_gain"], -0.003, 0.002), adult_summary
+assert near(adult_summary.loc["group_dro", "overall_gain"], -0.002, 0.002), adult_summary
+assert near(adult_summary.loc["sf_feature", "overall_gain"], 0.005, 0.002), adult_summary
+assert near(adult_summary.loc["jtt", "overall_gain"], -0.08) and near(adult_summary.loc["jtt", "worst_gain"], -0.11)
+assert adult_summary.loc["jtt", "worst_gain_high"] < 0 and adult_summary.loc["jtt", "overall_gain_high"] < 0, adult_summary
 assert 2.5 < adult_summary.loc["slice_aware", "n_parameters"] / adult_summary.loc["erm", "n_parameters"] < 3.5
-assert adult_summary.drop(index="jtt")["worst_gain"].abs().max() < 0.03, adult_summary
-assert adult_summary.loc["jtt", "worst_gain_high"] < 0 and adult_summary.loc["jtt", "overall_gain"] < -0.04, adult_summary
-assert adult_summary.loc[["thresholds", "reweight", "sf_feature"], "overall_gain"].abs().max() < 0.005, adult_summary
-assert -0.02 < adult_summary.loc["group_dro", "overall_gain"] < 0 and adult_summary.loc["group_dro", "worst_gain_high"] < 0.005
 
 # %% [markdown]
-# On Adult no remedy lifts the worst slice. It is white men in nearly every run, the *largest*
-# slice (9,561 test rows), with about 0.81 accuracy. Every method but JTT stays within 0.03 of
-# `erm` on the worst slice; the only interval that excludes zero is Group DRO's, on the side of a
-# small loss. White men are not outvoted: they are
+# On Adult no remedy lifts the worst slice. It is white men in 26 of the 27 runs, the *largest*
+# slice (9,561 test rows), with about 0.81 accuracy. Every method but JTT stays within 0.006 of
+# `erm` on the worst slice, less than `erm`'s own seed spread (0.01), and every one of their
+# intervals includes zero. White men are not outvoted: they are
 # over half of the training rows. Their slice is weak because it is hard. Its share of incomes
 # above $50K is the highest of the six, around 0.3, so the two classes are most mixed there.
-# Upweighting the small slices has nothing to repair. Oversampling and Group DRO cost a little
-# overall accuracy (0.006 and 0.010). JTT costs much more (0.08 overall): on a task with
-# this much irreducible error, the first model's errors are not a hidden group but noise, and
-# upsampling them teaches the noise. Per-slice thresholds, the SF as a feature and reweighting
-# change the scores by less than 0.005.
+# Upweighting the small slices has nothing to repair, and no remedy but JTT costs anything
+# measurable either: overall accuracy moves by 0.005 or less, from -0.003 (oversampling) and -0.002 (Group DRO) to
+# +0.005 (the SF as a feature), with every interval including zero. JTT is the exception: it
+# costs 0.08 overall and 0.11 on the worst slice, both intervals below zero. On a task with this
+# much irreducible error, the first model's errors are not a hidden group but noise, and
+# upsampling them teaches the noise.
 #
 # Model selection saw this too. On Adult it chose the milder correction (`power=0.5`) for
 # reweighting and oversampling, and JTT's smaller factor (5), in every seed; on the spurious
@@ -459,7 +477,9 @@ assert -0.02 < adult_summary.loc["group_dro", "overall_gain"] < 0 and adult_summ
 # %%
 for method, winner in [("reweight", "power=0.5"), ("oversample", "power=0.5"), ("jtt", "factor=5")]:
     assert adult_summary.loc[method, "settings"] == f"{winner} (3/3)", adult_summary["settings"]
-assert spurious.loc["reweight", "settings"] == "power=1 (3/3)" and spurious.loc["jtt", "settings"] == "factor=20 (3/3)"
+for method, winner in [("reweight", "power=1"), ("oversample", "power=1"), ("jtt", "factor=20"),
+                       ("group_dro", "step_size=0.1")]:
+    assert spurious.loc[method, "settings"] == f"{winner} (3/3)", spurious["settings"]
 
 # %% [markdown]
 # What each method cost, per seed, with its grid: parameters, and training time as a multiple of
@@ -482,23 +502,23 @@ pd.concat({"spurious": cost(spurious), "Adult": cost(adult_summary)}, axis=1)
 # 1. **First ask why the slice is weak.** Is it *outvoted* (a small share of the training rows,
 #    with a shortcut that serves the majority) or *hard* (its labels are mixed, whatever its
 #    size)? Its share of the training rows and its error on a balanced sample tell them apart.
-#    The spurious groups were outvoted (2% of the rows each), and remedies gained 0.48. Adult's
-#    white men are hard, and nothing gained anything.
+#    The spurious groups were outvoted (2% of the rows each), and remedies gained 0.47 to 0.50.
+#    Adult's white men are hard, and nothing gained anything.
 # 2. **For an outvoted slice, start with reweighting or oversampling.** They need the slices only
 #    while training, add no parameters, train about as fast as ERM, and matched Group DRO here
-#    (0.80 each).
+#    (0.79 and 0.81, against Group DRO's 0.81).
 #    Group DRO is the principled version, with one more setting (its step size) to select.
 # 3. **Select by worst-slice accuracy on validation rows, always.** Selecting by overall accuracy
-#    on rows like the training mix cost reweighting 0.08 and Group DRO 0.04 of worst-group
+#    on rows like the training mix cost reweighting 0.06 and Group DRO 0.08 of worst-group
 #    accuracy. It needs a few dozen labelled rows per slice in the validation data.
 # 4. **No slice labels for training? Try JTT,** then check it. It reached 0.73 without group
 #    labels in training, but on Adult, where errors are noise rather than a group, it cost 0.08
 #    overall.
 # 5. **Last-layer retraining is cheap but only as good as the features:** here it ranged widely
-#    across seeds (spread 0.13).
+#    across seeds (0.57 to 0.75 on the worst group, spread 0.09).
 # 6. **Remedies that read slices at prediction time** (the SF as a feature, per-slice thresholds)
 #    are for slices you can compute then, not for slices written with the label. On Adult they
-#    changed nothing.
+#    changed nothing beyond noise (0.005 or less).
 # 7. **Slice-based learning** is for slices that a small model cannot fit (lesson 06), not for
 #    outvoted ones: here it gained nothing, with 3 (Adult) to 8 (spurious) times the parameters.
 # 8. **Size the comparison for the decision.** This lesson uses 3 seeds, grids of two values, 10
@@ -514,10 +534,10 @@ pd.concat({"spurious": cost(spurious), "Adult": cost(adult_summary)}, axis=1)
 # - Each remedy is also an ordinary building block: `ReweightedClassifier`, `GroupDROClassifier`,
 #   `slice_balanced_sampler`, `jtt_sampler`, `freeze_body`, `SliceThresholds`, `append_slices`.
 # - On the spurious task, oversampling, reweighting and Group DRO lifted the worst group from 0.32
-#   to 0.80, JTT to 0.73; slice-based learning did not help. Worst-slice selection mattered as much
-#   as the remedy.
+#   to 0.79-0.81, JTT to 0.73; slice-based learning did not help. With validation rows like the
+#   training rows, selecting by worst slice instead of overall added another 0.06 to 0.08.
 # - On Adult, the per-slice numbers match fairlearn's exactly; the weakest slice is the largest
-#   one, weak because hard, and no remedy helped; JTT hurt.
+#   one, weak because hard, and no remedy helped or, JTT aside, cost anything measurable; JTT hurt.
 #
 # ## Exercises
 #
