@@ -20,8 +20,9 @@
 # reading each slice's size and confidence interval.
 #
 # *Time: about 35 minutes. Assumes: [01. Writing slicing functions](01_writing_slicing_functions.ipynb)
-# (SFs and the slice matrix `S`), and the idea of precision, recall and F1. Next: 03, slice-based
-# learning, where a model gets extra capacity for the slices it does badly on.*
+# (SFs and the slice matrix `S`), and the idea of precision, recall and F1. Next:
+# [03. Finding and confirming slices](03_finding_and_confirming_slices.ipynb), which finds the
+# slices you did not think of, and confirms them on fresh rows.*
 #
 # In this lesson you will:
 # 1. train a bag-of-words spam classifier and score it overall and per slice with

@@ -20,8 +20,9 @@
 # them with `compare_slices` on rows the search never saw.
 #
 # *Time: about 30 minutes. Assumes: [02. Monitoring slices](02_monitoring_slices.ipynb) (scores
-# per slice, `compare_slices`, Holm's correction). Next: write the confirmed slices as SFs of your
-# own, or give them slice heads as in 03.*
+# per slice, `compare_slices`, Holm's correction). Next:
+# [04. Fixing a weak slice](04_fixing_a_weak_slice.ipynb), which tries every standard remedy on
+# a confirmed weak slice.*
 #
 # In this lesson you will:
 # 1. train a model on the UCI Adult census data and let `find_slices` search its validation

@@ -21,8 +21,8 @@
 #
 # *Time: about 30 minutes. Assumes: [01. Writing slicing functions](01_writing_slicing_functions.ipynb)
 # (SFs, `S`, preprocessors) and [02. Monitoring slices](02_monitoring_slices.ipynb) (per-slice
-# scores with intervals); no spaCy experience. Next: take these SFs to your own text, and to
-# [08. Scaling out with Dask](08_scaling_out.ipynb) when it is large.*
+# scores with intervals); no spaCy experience. Next:
+# [08. Scaling out](08_scaling_out.ipynb), for when the text is too large for one process.*
 #
 # In this lesson you will:
 # 1. see what a spaCy `Doc` gives an SF: tokens with attributes such as `like_url` and
