@@ -189,13 +189,28 @@ valid_f1 = log["task/SnorkelDataset/valid/f1"]
 log[["model/all/train/loss", "task/SnorkelDataset/valid/f1"]].round(3).T
 
 # %% [markdown]
-# The training loss falls every epoch. Epochs count from 0, so the validation F1 of 0.925 in the
-# column `1` comes after **two** epochs; it then settles near 0.90. Each slice's curve rests on its
-# few validation comments, so it jumps where the overall one drifts:
+# The training loss falls in every epoch but one (epoch 8, 0.144 to 0.177). Epochs count from 0, so
+# the validation F1 of 0.893 in the column `1` comes after **two** epochs, up from 0.711 after one;
+# from then on it stays between 0.89 and 0.92. Its best, 0.914 at epoch 8, is a single comment: it
+# catches 48 of the 56 validation spam comments where the 0.904 of most epochs catches 47 (both
+# with one false alarm). Each slice's curve rests on fewer comments still, so it jumps where the
+# overall one drifts:
 
 # %%
-assert valid_f1.idxmax() in (1, 2) and (valid_f1.loc[0] < 0.8), valid_f1
-assert abs(valid_f1.loc[1] - 0.925) < 0.01 and abs(valid_f1.iloc[-1] - 0.90) < 0.02, valid_f1
+loss = log["model/all/train/loss"]
+assert loss.diff().gt(0).tolist() == [False] * 8 + [True, False], loss
+assert abs(valid_f1.loc[0] - 0.711) < 0.005 and abs(valid_f1.loc[1] - 0.893) < 0.005, valid_f1
+assert valid_f1.loc[1:].between(0.89, 0.92).all() and valid_f1.idxmax() == 8, valid_f1
+n_spam = int((Y_valid == 1).sum())  # 56
+
+
+def valid_f1_if(caught, false_alarms):
+    """The validation F1 when `caught` of the n_spam spam comments are caught."""
+    return 2 * caught / (2 * caught + false_alarms + n_spam - caught)
+
+
+assert n_spam == 56 and np.isclose(valid_f1.loc[8], valid_f1_if(48, 1)), valid_f1
+assert np.isclose(valid_f1.loc[2], valid_f1_if(47, 1)) and (valid_f1.round(3) == 0.904).sum() == 6, valid_f1
 slice_f1 = log.filter(regex=r"^slice:.*/valid/f1$").rename(columns=lambda c: c.split("/")[0][6:])
 ax = slice_f1.plot(marker="o", figsize=(7, 3.2), title="Validation F1 per slice, by epoch")
 valid_f1.plot(ax=ax, color="black", linestyle="--", label="overall")
@@ -224,20 +239,22 @@ quality = pd.DataFrame({
 quality.round(3)
 
 # %% [markdown]
-# The master head scores 0.951 overall and 0.857 on `short_comment`, but catches none of the 3
-# short links. The indicator F1 tells why: `short_link`'s indicator, trained on one comment inside
-# its slice, recognises none of the 3 test links (F1 0.0), so its expert never gets the weight. The
-# others recognise their slices with F1 from 0.65 (`textblob_polarity`, a TextBlob score that a bag
-# of words only approximates) to 0.88 (`regex_check_out`). Is any of the master's score the slices'
+# The master head scores 0.942 overall and 0.857 on `short_comment`, and catches 1 of the 3 short
+# links (F1 0.5, no false alarm). That one is not the `short_link` expert's doing: its indicator,
+# trained on one comment inside its slice, recognises none of the 3 test links (F1 0.0), so its
+# expert gets no more than an even share, 1/6, of the weight on them (section 7 checks). The others
+# recognise their slices with F1 from 0.65 (`textblob_polarity`, a TextBlob score that a bag of
+# words only approximates) to 0.92 (`regex_check_out`). Is any of the master's score the slices'
 # doing?
 
 # %%
-assert abs(quality.loc["overall", "master F1"] - 0.951) < 0.01, quality
+assert abs(quality.loc["overall", "master F1"] - 0.942) < 0.005, quality
 assert quality.loc["short_link", "indicator F1"] == 0.0, quality
-assert quality.loc["short_link", "master F1"] == 0.0, quality
+assert quality.loc["short_link", "master F1"] == 0.5, quality
 assert round(quality.loc["short_comment", "master F1"], 3) == 0.857, quality
 assert round(quality["indicator F1"].drop(["overall", "short_link"]).min(), 2) == 0.65, quality
-assert round(quality["indicator F1"].max(), 2) == 0.88, quality
+assert quality["indicator F1"].idxmax() == "regex_check_out", quality
+assert round(quality["indicator F1"].max(), 2) == 0.92, quality
 
 # %% [markdown]
 # ## 6. The same backbone, trained plainly, over five seeds
@@ -304,17 +321,20 @@ ax.legend(loc="center left", bbox_to_anchor=(1.02, 0.5));
 # Reading the intervals:
 #
 # - **Overall**, the slice-aware model is behind in 4 seeds of 5, but by little: the mean
-#   difference is -0.008, with an interval from -0.019 to 0.002 that includes 0.
+#   difference is -0.012, with an interval from -0.027 to 0.004 that includes 0.
 # - **`short_comment`** shows why one seed is not enough: seed 0 was a win (0.857 against 0.800,
-#   +0.057), but over five seeds the mean difference is -0.011, from -0.071 to 0.048. The slice
-#   holds only 8 spam comments, so each one moves F1 by several points.
-# - **`short_link`** is -0.5 in 4 seeds and 0 in one (where the plain model misses too): mean
-#   -0.4, from -0.68 to -0.12, so training noise does not explain it. The plain model catches 1 of
-#   the 3 short links, the slice-aware one never does, since its indicator (section 5) never
-#   recognises them. But the interval measures training noise only: it is *one comment*, on a slice
-#   whose own interval in lesson 02 ran from 0.05 to 0.89, with one training comment. It says
-#   nothing about short links in general.
-# - On the other slices the two models differ by at most one comment in any seed.
+#   +0.057), but over five seeds the slice-aware model is ahead in that one seed, level in one and
+#   behind in three; the mean difference is -0.050, from -0.150 to 0.050. The slice holds only 8
+#   spam comments, so each one moves F1 by several points.
+# - **`short_link`** is -0.5 in 4 seeds and 0 in seed 0: mean -0.4, from -0.68 to -0.12, so
+#   training noise does not explain it. The plain model catches 1 of the 3 short links in every
+#   seed, the slice-aware one only in seed 0 (and there not through its `short_link` expert, whose
+#   indicator recognises none of them, section 5). But the interval measures training noise only:
+#   it is *one comment*, on a slice whose own interval in lesson 02 ran from 0.05 to 0.89, with one
+#   training comment. It says nothing about short links in general.
+# - On the other slices the two models differ by at most one comment in any seed. On
+#   `keyword_please` that one comment goes the slice-aware model's way in 3 seeds and never the
+#   other way, but its interval, from -0.002 to 0.028, still includes 0.
 #
 # So on this data slice-based learning does not help: the slices where the models err have a few
 # test comments, and one has a single training comment, too little to learn an expert from or to
@@ -323,15 +343,19 @@ ax.legend(loc="center left", bbox_to_anchor=(1.02, 0.5));
 # %%
 assert paired.loc["overall", "low"] < 0 < paired.loc["overall", "high"], paired
 assert paired.loc["short_comment", "low"] < 0 < paired.loc["short_comment", "high"], paired
+assert paired.loc["keyword_please", "low"] < 0 < paired.loc["keyword_please", "high"], paired
 assert diff.loc[SEEDS[0], "short_comment"] > 0 > paired.loc["short_comment", "mean difference"], diff
-assert (diff["short_link"] == -0.5).sum() == 4 and paired.loc["short_link", "high"] < 0, diff
+assert paired.loc["short_comment", ["seeds slice-aware ahead", "seeds behind"]].tolist() == [1, 3], paired
+assert diff["short_link"].tolist() == [0, -0.5, -0.5, -0.5, -0.5] and paired.loc["short_link", "high"] < 0, diff
+assert (f1.loc["plain", "short_link"] == 0.5).all(), f1
 assert (diff[["keyword_please", "regex_check_out", "textblob_polarity"]].abs() < 0.03).all().all(), diff
+assert paired.loc["keyword_please", ["seeds slice-aware ahead", "seeds behind"]].tolist() == [3, 0], paired
 assert (diff["overall"] < 0).sum() == 4 and round(diff.loc[SEEDS[0], "short_comment"], 3) == 0.057, diff
 assert f1.loc[("plain", SEEDS[0]), "short_comment"] == 0.8, f1
-quoted = {"overall": [-0.008, -0.019, 0.002], "short_comment": [-0.011, -0.071, 0.048],
-          "short_link": [-0.4, -0.68, -0.12]}  # (mean, low, high) as the prose quotes them
+quoted = {"overall": [-0.012, -0.027, 0.004], "short_comment": [-0.050, -0.150, 0.050],
+          "short_link": [-0.4, -0.68, -0.12], "keyword_please": [0.013, -0.002, 0.028]}  # (mean, low, high)
 for name, numbers in quoted.items():
-    assert np.allclose(paired.loc[name, ["mean difference", "low", "high"]], numbers, atol=0.006), paired
+    assert np.allclose(paired.loc[name, ["mean difference", "low", "high"]], numbers, atol=0.003), paired
 
 # %% [markdown]
 # ## 7. Attention: which expert did each prediction lean on?
@@ -371,7 +395,9 @@ ax.set_yticks(range(len(picks)), row_labels);
 # (1/6 ≈ 0.17) because of the *confidence*: by default (`confidence="positive"`, as in Snorkel) it
 # is the predictor's probability of *spam*, so when every expert says "ham" every product is near 0.
 # And since a product of two probabilities lies in [0, 1], no weight can leave the range from
-# 1/(1 + 5e) ≈ 0.07 to e/(e + 5) ≈ 0.35.
+# 1/(1 + 5e) ≈ 0.07 to e/(e + 5) ≈ 0.35. The bound is reached: the largest weight on the 250 test
+# comments, 0.352 on `base`, belongs to a comment where `base`'s product is near 1 and every other
+# expert's near 0.
 #
 # Two options of `SliceAwareClassifier` change this: `confidence="max_prob"` uses the predictor's
 # largest probability, so a confident "ham" counts too, and `temperature` below 1 sharpens the
@@ -396,19 +422,31 @@ axes[0].set_yticks(range(len(picks)), row_labels);
 # %% [markdown]
 # With `max_prob`, a comment called ham leans on its own experts and `base` too, since they are
 # sure of "ham": the ham comment 194 on `short_comment` and `base`, instead of spreading evenly.
-# With temperature 0.2, the caught spam comments put about half their weight on `base` and most of
-# the rest on their own expert, far above the 0.35 that temperature 1 allows; comments called ham
-# stay uniform, since dividing products near 0 leaves them near 0.
+# With temperature 0.2, the caught spam comments put almost all their weight on `base` and their
+# own experts, shared about equally: about half each on `base` and the one expert for 110 and 27,
+# far above the 0.35 that temperature 1 allows, about a third each for 249, which is in two
+# slices, and 0.94 on `base` for 277, which is in none. Comments called ham stay uniform, since
+# dividing products near 0 leaves them near 0.
 
 # %%
 assert np.allclose(weights.sum(axis=1), 1, atol=1e-5), weights
+assert weights.to_numpy().min() > 1 / (1 + 5 * np.e) - 1e-6, weights.min()
 assert weights.to_numpy().max() < np.e / (np.e + 5) + 1e-6, weights.max()
+short_links = weights[membership["short_link"] == 1]  # section 5: an even share at most
+assert len(short_links) == 3 and short_links["short_link"].max() < 1 / 6 + 0.001, short_links
+assert abs(weights.to_numpy().max() - np.e / (np.e + 5)) < 1e-4 and weights.max().idxmax() == "base", weights.max()
 for i in picks[:3]:  # caught spam: the top two are base and one of the comment's own slices
     top_two = set(weights.loc[i].nlargest(2).index)
     assert "base" in top_two and top_two & set(membership.columns[membership.loc[i] == 1]), weights.loc[i]
 ham = picks[-1]
 assert options["confidence 'max_prob'"].loc[ham].max() > weights.loc[ham].max() + 0.05, ham
-assert options["temperature 0.2"].loc[picks[:3]].max(axis=1).min() > 0.4, options["temperature 0.2"]
+sharp = options["temperature 0.2"]
+for i, n_own in zip(picks[:3], (1, 2, 1), strict=True):  # base and the comment's own experts share it
+    own = ["base", *membership.columns[membership.loc[i] == 1]]
+    assert len(own) == n_own + 1 and sharp.loc[i, own].sum() > 0.95, sharp.loc[i]
+    assert sharp.loc[i, own].between(0.8 / len(own), 1.2 / len(own)).all(), sharp.loc[i]
+assert picks[:3] == [110, 249, 27] and sharp.loc[[110, 27]].max(axis=1).min() > 0.45, sharp.loc[picks]
+assert picks[5] == 277 and abs(sharp.loc[277, "base"] - 0.94) < 0.005, sharp.loc[277]
 assert ham == 194 and options["temperature 0.2"].loc[ham].sub(1 / 6).abs().max() < 0.02, ham
 
 # %% [markdown]
@@ -418,7 +456,7 @@ assert ham == 194 and options["temperature 0.2"].loc[ham].sub(1 / 6).abs().max()
 #   (-1 outside the slice) labels its experts learn from.
 # - `Trainer(config, log_dir=...)` logs each slice's validation F1 per epoch; `score_slices` scores
 #   the master head per slice, `score` every head: an indicator that cannot recognise its slice
-#   (`short_link`, F1 0.0 on test) leaves its expert unused.
+#   (`short_link`, F1 0.0 on test) gives its expert no more than an even share of the weight.
 # - Compare with the same backbone trained plainly by **paired** differences over seeds, with an
 #   interval. On the spam slices the slice-aware model is no better; seed 0 alone suggested a gain
 #   on `short_comment` that five seeds do not confirm.
