@@ -184,7 +184,7 @@ def scorer():
 
 # --- The table ----------------------------------------------------------------------------------
 
-NOT_S = r"S must be a 1-d record array with one field per slice \(what PandasSFApplier\.apply returns\) or a DataFrame of 0/1 columns; got "
+NOT_S = r"S must be a 1-d record array with one field per slice \(what PandasSFApplier\.apply returns\), a DataFrame of 0/1 columns, or a matrix with slice_names; got "
 NOT_S_HINT = r"\. For a plain 0/1 matrix use pd\.DataFrame\(S, columns=slice_names\)"
 FAULT_HINT = r"Snorkel's fault-tolerant applier writes -1 for a failed SF"
 BAD_ROW_HINT = r"-- fix the SF, or pass fault_tolerant=True to count such rows as faults"
@@ -283,7 +283,7 @@ CASES = [
     pytest.param(lambda: slice_dataframe(DF, SHORT, progress_bar="no"), TypeError, r"progress_bar must be True or False; got 'no' \(str\)", id="slice-dataframe-progress-bar-str"),
     pytest.param(lambda: slice_dataframe(DF, MISSING, progress_bar=False), SlicingFunctionError, r"SF 'reads_missing' failed on the row with index 0: AttributeError: the row has no field 'txt'.*" + BAD_ROW_HINT, id="slice-dataframe-failing-sf"),
     # read_slice_matrix, through each of its consumers
-    pytest.param(lambda: scorer().score_slices(S_DF.to_numpy(), GOLDS, PREDS), TypeError, NOT_S + r"an array of shape \(6, 2\) and dtype int64\. For a plain 0/1 matrix use pd\.DataFrame\(S, columns=slice_names\)", id="S-plain-matrix-scorer"),
+    pytest.param(lambda: scorer().score_slices(S_DF.to_numpy(), GOLDS, PREDS), TypeError, r"S is a plain matrix of shape \(6, 2\), which has no slice names; pass slice_names=\[\.\.\.\] \(one per column\), or wrap it: pd\.DataFrame\(S, columns=names\)", id="S-plain-matrix-scorer"),
     pytest.param(lambda: slice_summary([[1, 0]] * 6), TypeError, NOT_S + r"list" + NOT_S_HINT, id="S-list-summary"),
     pytest.param(lambda: slice_summary(S_DF.short), TypeError, NOT_S + r"Series" + NOT_S_HINT, id="S-series-summary"),
     pytest.param(lambda: slice_summary(GOLDS, S), TypeError, NOT_S + r"an array of shape \(6,\) and dtype int64" + NOT_S_HINT, id="S-golds-swapped-summary"),

@@ -38,7 +38,7 @@ def loader(S):
 CONSUMERS = [read_slice_matrix, scorer, summary, loader]
 
 BAD = [
-    (GOOD.to_numpy(), TypeError, r"S must be a 1-d record array .*got an array of shape \(6, 2\) and dtype int64\. For a plain 0/1 matrix use pd\.DataFrame\(S, columns=slice_names\)"),
+    (GOOD.to_numpy(), TypeError, r"S is a plain matrix of shape \(6, 2\), which has no slice names; pass slice_names=\[\.\.\.\] \(one per column\), or wrap it: pd\.DataFrame\(S, columns=names\)"),
     ([[1, 0]] * N, TypeError, r"S must be a 1-d record array .*; got list\."),
     (None, TypeError, r"S must be a 1-d record array .*; got NoneType\."),
     (GOOD.rename(columns={"link": 3}), TypeError, r"S column names must be slice names \(str\); got 3 \(int\)\. Rename the columns"),
