@@ -114,12 +114,14 @@ class PandasSFApplier:
         check_frame(df)
         with progress(total=len(df), enabled=progress_bar, desc="Applying SFs", unit="rows") as bar:
             if n_jobs == 1 or len(df) == 0:
-                codes = apply_frame(self.sfs, df, fault_tolerant, bar)
+                codes, faults = apply_frame(self.sfs, df, fault_tolerant, bar)
             else:
-                codes = np.concatenate(
-                    apply_parallel(self.sfs, df, fault_tolerant, n_jobs, bar), axis=1
-                )
-        S, faults = to_slice_matrix(codes, [sf.name for sf in self.sfs], df.index, as_dataframe)
+                blocks = apply_parallel(self.sfs, df, fault_tolerant, n_jobs, bar)
+                codes = np.concatenate([block for block, _ in blocks], axis=1)
+                faults = sum(f for _, f in blocks)
+        S, faults = to_slice_matrix(
+            codes, [sf.name for sf in self.sfs], df.index, as_dataframe, faults
+        )
         return (S, ApplierMetadata(faults)) if return_meta else S
 
     def __repr__(self) -> str:

@@ -122,5 +122,5 @@ def _partition_codes(
     partition: pd.DataFrame, sfs: list[SlicingFunction], fault_tolerant: bool
 ) -> pd.DataFrame:
     # Runs on a worker: the pandas applier's engine -> int8 codes (-1 marks a fault, counted later).
-    codes = apply_frame(sfs, partition, fault_tolerant)
+    codes, _ = apply_frame(sfs, partition, fault_tolerant)
     return pd.DataFrame(codes.T, index=partition.index, columns=[sf.name for sf in sfs])

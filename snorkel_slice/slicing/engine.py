@@ -87,38 +87,42 @@ def check_frame(df: Any) -> pd.DataFrame:
 
 def apply_frame(
     sfs: list[SlicingFunction], df: pd.DataFrame, fault_tolerant: bool, bar: Any = None
-) -> np.ndarray:
-    """Run every SF on every row of ``df``; int8 codes ``(n_sfs, n_rows)`` in SF order.
+) -> tuple[np.ndarray, np.ndarray]:
+    """Run every SF on every row of ``df``: int8 codes ``(n_sfs, n_rows)`` and faults per SF.
 
     Examples
     --------
     >>> short = SlicingFunction("short", lambda x: len(x.text) < 3)
     >>> long = SlicingFunction("long", lambda df: df.text.str.len() > 3, vectorized=True)
-    >>> apply_frame([short, long], pd.DataFrame({"text": ["hi", "hello"]}), False)
-    array([[1, 0],
-           [0, 1]], dtype=int8)
+    >>> codes, faults = apply_frame([short, long], pd.DataFrame({"text": ["hi", "hello"]}), False)
+    >>> codes.tolist(), faults.tolist()
+    ([[1, 0], [0, 1]], [0, 0])
     """
     check_frame(df)
     n = len(df)
     codes = np.empty((len(sfs), n), np.int8)
+    faults = np.zeros(len(sfs), np.int64)
     row_wise = [j for j, sf in enumerate(sfs) if not sf.vectorized]
     for j, sf in enumerate(sfs):
         if sf.vectorized:
             codes[j] = vectorized_codes(sf, df, fault_tolerant)
+            if fault_tolerant and n:
+                faults[j] = n if codes[j, 0] < 0 else 0  # a vectorized SF faults its whole batch
     if row_wise:
         chosen = [sfs[j] for j in row_wise]
         columns, index = FrameColumns(df), df.index.tolist()
         eager = guess_columns(chosen, list(columns))
         for start in range(0, n, CHUNK):
             stop = min(start + CHUNK, n)
-            codes[row_wise, start:stop] = apply_rows(
-                chosen, columns, index, fault_tolerant, start, stop, eager
-            )
+            block = apply_rows(chosen, columns, index, fault_tolerant, start, stop, eager)
+            codes[row_wise, start:stop] = block
+            if fault_tolerant:
+                faults[row_wise] += np.count_nonzero(block < 0, axis=1)
             if bar is not None:
                 bar.update(stop - start)
     elif bar is not None:
         bar.update(n)
-    return codes
+    return codes, faults
 
 
 def vectorized_codes(sf: SlicingFunction, batch: pd.DataFrame, fault_tolerant: bool) -> np.ndarray:
@@ -300,12 +304,14 @@ def _fast_call(sf: SlicingFunction) -> tuple[SlicingFunction, Any]:
 
 
 def to_slice_matrix(
-    codes: np.ndarray, sf_names: list[str], index: Any = None, as_dataframe: bool = False
+    codes: np.ndarray, sf_names: list[str], index: Any = None, as_dataframe: bool = False,
+    faults: np.ndarray | None = None,
 ) -> tuple[Any, dict[str, int]]:
     """Codes ``(n_sfs, n_rows)`` -> ``S`` and the fault count of every SF.
 
     ``S`` is Snorkel's recarray (one int64 field per SF), or with ``as_dataframe`` a DataFrame of
     bools, one column per SF, 1 byte per row and SF, indexed by ``index``. ``codes`` is reused.
+    ``faults`` (per SF), when the caller counted them, saves a pass over the codes.
 
     Examples
     --------
@@ -313,8 +319,11 @@ def to_slice_matrix(
     >>> S.a, S.b, faults
     (array([1, 0]), array([0, 1]), {'a': 0, 'b': 1})
     """
-    faults = {name: int(np.count_nonzero(row < 0)) for name, row in zip(sf_names, codes, strict=True)}
-    np.maximum(codes, 0, out=codes)  # a fault is out of the slice
+    if faults is None:
+        faults = np.array([np.count_nonzero(row < 0) for row in codes], np.int64)
+    if faults.any():
+        np.maximum(codes, 0, out=codes)  # a fault is out of the slice
+    faults = {name: int(f) for name, f in zip(sf_names, faults, strict=True)}
     members = codes.view(bool)  # 0/1 int8 -> bool, no copy
     if as_dataframe:
         # (n_sfs, n_rows) C-order is exactly pandas' block for (n_rows, n_sfs): no copy.

@@ -60,21 +60,21 @@ def _check_picklable(sfs: list[SlicingFunction]) -> None:
 _FORKED_JOBS: dict[int, tuple[Any, ...]] = {}
 
 
-def _run_forked(token: int, start: int, stop: int) -> np.ndarray:
+def _run_forked(token: int, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
     sfs, df, fault_tolerant = _FORKED_JOBS[token]
     return apply_frame(sfs, df.iloc[start:stop], fault_tolerant)
 
 
 def apply_parallel(
     sfs: list[SlicingFunction], df: pd.DataFrame, fault_tolerant: bool, n_jobs: int, bar: Any
-) -> list[np.ndarray]:
+) -> list[tuple[np.ndarray, np.ndarray]]:
     """``apply_frame`` over chunks of rows in ``n_jobs`` worker processes; blocks in row order.
 
     On Linux the workers are forked and inherit the SFs and the frame (nothing is pickled, so
     closures and notebook functions work, and memoized preprocessors start from the parent's
     cache). Elsewhere they are spawned and the SFs must be picklable (importable from a module).
-    Each block is int8 codes ``(n_sfs, rows of the chunk)``; vectorized SFs see each chunk as
-    their batch.
+    Each block is ``apply_frame``'s (codes ``(n_sfs, rows of the chunk)``, faults per SF);
+    vectorized SFs see each chunk as their batch.
 
     Examples
     --------
@@ -82,7 +82,7 @@ def apply_parallel(
     >>> is_big = SlicingFunction("is_big", lambda x: x.a > 1)
     >>> no_bar = SimpleNamespace(update=lambda n: None)
     >>> blocks = apply_parallel([is_big], pd.DataFrame({"a": [1, 2, 3]}), False, 2, no_bar)
-    >>> np.concatenate(blocks, axis=1).tolist()
+    >>> np.concatenate([codes for codes, _ in blocks], axis=1).tolist()
     [[0, 1, 1]]
     """
     n = len(df)
@@ -110,7 +110,7 @@ def apply_parallel(
                 # Collected in row order, so a failing SF reports the same (first) row as n_jobs=1.
                 for future in futures:
                     blocks.append(future.result())
-                    bar.update(blocks[-1].shape[1])
+                    bar.update(blocks[-1][0].shape[1])
             except BaseException:
                 pool.shutdown(wait=True, cancel_futures=True)
                 raise
