@@ -20,7 +20,7 @@ import pandas as pd
 from snorkel_slice.row import LazyRow
 from snorkel_slice.slicing.columns import guess_columns
 from snorkel_slice.slicing.sf import SlicingFunction, bad_return_message
-from snorkel_slice.slicing.vectorized import batch_result, run_batch
+from snorkel_slice.slicing.vectorized import batch_result, run_batch, span
 
 CHUNK = 4096  # rows per row-wise chunk: bounds the rows alive at once, paces the progress bar
 
@@ -139,9 +139,9 @@ def vectorized_codes(sf: SlicingFunction, batch: pd.DataFrame, fault_tolerant: b
     except Exception as err:
         if fault_tolerant:
             return np.full(len(batch), -1, np.int8)
-        span = "" if len(batch) == 0 else f" (index {batch.index[0]!r}..{batch.index[-1]!r})"
         raise SlicingFunctionError(
-            f"vectorized SF {sf.name!r} failed on a batch of {len(batch)} rows{span}: "
+            f"vectorized SF {sf.name!r} failed on a batch of {len(batch)} rows (index "
+            f"{span(batch.index)}): "
             f"{type(err).__name__}: {err} -- fix the SF, or pass fault_tolerant=True to count the "
             "batch's rows as faults (out of the slice)."
         ) from err

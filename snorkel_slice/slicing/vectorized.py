@@ -79,8 +79,8 @@ def batch_result(name: str, result: Any, batch: pd.DataFrame) -> np.ndarray:
     where = f"vectorized SF {name!r} returned"
     if isinstance(result, pd.Series) and not result.index.equals(batch.index):
         raise ValueError(
-            f"{where} a Series whose index differs from the batch's (index {_span(result.index)} "
-            f"for a batch with index {_span(batch.index)}); values would land on the wrong rows. "
+            f"{where} a Series whose index differs from the batch's (index {span(result.index)} "
+            f"for a batch with index {span(batch.index)}); values would land on the wrong rows. "
             "Keep the batch's rows and order (no reset_index, sort or filter), or return "
             "`.to_numpy()` of values already in the batch's order."
         )
@@ -133,5 +133,15 @@ def call_vectorized(sf: Any, batch: pd.DataFrame) -> np.ndarray:
     return batch_result(sf.name, run_batch(sf, batch), batch)
 
 
-def _span(index: pd.Index) -> str:
-    return "empty" if len(index) == 0 else f"{index[0]!r}..{index[-1]!r}"
+def span(index: pd.Index) -> str:
+    """``first..last`` label of an index, as plain Python values ("empty" if none).
+
+    Examples
+    --------
+    >>> span(pd.RangeIndex(3, 7))
+    '3..6'
+    """
+    if len(index) == 0:
+        return "empty"
+    first, last = index[[0, -1]].tolist()
+    return f"{first!r}..{last!r}"
