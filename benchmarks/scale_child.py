@@ -95,7 +95,7 @@ def main() -> None:
         for j, (c, t) in enumerate(cuts):
             M[j] = df[c].to_numpy() < t
         S = pd.DataFrame(M.T, columns=names, copy=False)
-    del df
+    df = None  # the frame is no longer needed: free it before the analysis
     out["S_mb"] = S.memory_usage(index=False).sum() / 1e6
     scorer = Scorer(["accuracy", "f1"], min_support=0)
     with warnings.catch_warnings():

@@ -163,7 +163,7 @@ def forgets_memory(scenario, rates, laptop):
                                   "B: your function chose 'pandas', expected 'n_jobs'. At 1,250 rows/s one process needs 800 s for 1,000,000 comments, over the 10-minute",
                                   "D: your function chose 'pandas', expected 'dask'."]),
         (forgets_memory, ["3 of 4 right on the lesson's scenarios.",
-                          "C: your function chose 'n_jobs', expected 'dask'. The frame takes 20 GB, "
+                          "C: your function chose 'pandas', expected 'dask'. The frame takes 20 GB, "
                           "more than a fifth of 16 GB (3.2 GB)"]),
     ],
     ids=["time-limit", "memory"],
@@ -193,8 +193,8 @@ def test_copying_the_lessons_choices_fails_on_the_other_teams_scenarios():
 @pytest.mark.parametrize(
     "choose, match",
     [
-        (lambda s, r, l: "Pandas", "'Pandas' (A), 'Pandas' (B), 'Pandas' (C), 'Pandas' (D): not a tool"),
-        (lambda s, r, l: None, "your function returned None for A, B, C, D"),
+        (lambda s, r, lap: "Pandas", "'Pandas' (A), 'Pandas' (B), 'Pandas' (C), 'Pandas' (D): not a tool"),
+        (lambda s, r, lap: None, "your function returned None for A, B, C, D"),
         (lambda s, r: "pandas", "on the lesson's scenarios your functions raised TypeError"),
     ],
     ids=["unknown-tool", "none", "two-arguments"],

@@ -131,7 +131,7 @@ def compare_slices(
         if probs.ndim != 2 or probs.shape != (len(golds), 2):
             raise ValueError(f"probs must have shape (n_rows, 2) = ({len(golds)}, 2); got {probs.shape}.")
     rng = np.random.default_rng(random_state)
-    g, p = golds[scored], preds[scored]
+    g = golds[scored]
     ranked = None if probs is None else _ranked(probs[scored][:, 1], g)
     code = {"tp": (golds == 1) & (preds == 1), "fp": (golds == 0) & (preds == 1),
             "fn": (golds == 1) & (preds == 0), "tn": (golds == 0) & (preds == 0)}  # scored only

@@ -21,11 +21,12 @@ from snorkel_slice.slicing.engine import (
     apply_frame,
     apply_points,
     check_frame,
-    to_slice_matrix,
 )
+from snorkel_slice.slicing.matrix import to_slice_matrix
 from snorkel_slice.slicing.pool import apply_parallel, check_n_jobs
 from snorkel_slice.slicing.sf import SlicingFunction
 from snorkel_slice.validation import check_bool, check_int
+
 
 class ApplierMetadata(NamedTuple):
     """What an apply call observed besides ``S``."""

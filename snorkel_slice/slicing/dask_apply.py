@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 from snorkel_slice.slicing.apply import ApplierMetadata, check_sfs
-from snorkel_slice.slicing.engine import apply_frame, to_slice_matrix
+from snorkel_slice.slicing.engine import apply_frame
+from snorkel_slice.slicing.matrix import to_slice_matrix
 from snorkel_slice.slicing.sf import SlicingFunction
 from snorkel_slice.validation import check_bool
 

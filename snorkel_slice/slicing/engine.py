@@ -205,7 +205,7 @@ def _rows(
     labels = index[start:stop]
     if len(eager) == 1:
         key = eager[0]
-        for i, (label, value) in enumerate(zip(labels, columns[key][start:stop]), start):
+        for i, (label, value) in enumerate(zip(labels, columns[key][start:stop], strict=True), start):
             x = new(LazyRow)
             x.__dict__ = {key: value}
             x.name, x._columns, x._position = label, columns, i
@@ -215,7 +215,7 @@ def _rows(
     values_iter = zip(*parts, strict=True) if parts else ((),) * (stop - start)
     for i, (label, values) in enumerate(zip(labels, values_iter, strict=True), start):
         x = new(LazyRow)
-        x.__dict__ = dict(zip(eager, values))
+        x.__dict__ = dict(zip(eager, values, strict=True))
         x.name, x._columns, x._position = label, columns, i
         append(x)
     return rows
@@ -301,35 +301,3 @@ def _fast_call(sf: SlicingFunction) -> tuple[SlicingFunction, Any]:
     if sf.resources:
         return sf, functools.partial(sf.f, **sf.resources)
     return sf, sf.f
-
-
-def to_slice_matrix(
-    codes: np.ndarray, sf_names: list[str], index: Any = None, as_dataframe: bool = False,
-    faults: np.ndarray | None = None,
-) -> tuple[Any, dict[str, int]]:
-    """Codes ``(n_sfs, n_rows)`` -> ``S`` and the fault count of every SF.
-
-    ``S`` is Snorkel's recarray (one int64 field per SF), or with ``as_dataframe`` a DataFrame of
-    bools, one column per SF, 1 byte per row and SF, indexed by ``index``. ``codes`` is reused.
-    ``faults`` (per SF), when the caller counted them, saves a pass over the codes.
-
-    Examples
-    --------
-    >>> S, faults = to_slice_matrix(np.array([[1, 0], [-1, 1]], dtype=np.int8), ["a", "b"])
-    >>> S.a, S.b, faults
-    (array([1, 0]), array([0, 1]), {'a': 0, 'b': 1})
-    """
-    if faults is None:
-        faults = np.array([np.count_nonzero(row < 0) for row in codes], np.int64)
-    if faults.any():
-        np.maximum(codes, 0, out=codes)  # a fault is out of the slice
-    faults = {name: int(f) for name, f in zip(sf_names, faults, strict=True)}
-    members = codes.view(bool)  # 0/1 int8 -> bool, no copy
-    if as_dataframe:
-        # (n_sfs, n_rows) C-order is exactly pandas' block for (n_rows, n_sfs): no copy.
-        S = pd.DataFrame(members.T, columns=list(sf_names), index=index, copy=False)
-        return S, faults
-    # (n_rows, n_sfs) int64, row-major, viewed as one record per row: Snorkel's dtype and layout.
-    values = np.ascontiguousarray(members.T, dtype=np.int64)
-    dtype = np.dtype([(name, np.int64) for name in sf_names])
-    return values.view(dtype).reshape(len(values)).view(np.recarray), faults

@@ -81,7 +81,7 @@ def read_slice_matrix(S: Any, slice_names: Sequence[str] | None = None) -> tuple
         _check_names(names)
         if len(names) and all(isinstance(t, pd.SparseDtype) for t in S.dtypes):
             return names, _from_sparse(S.sparse.to_coo(), names)
-        if len(names) and (S.dtypes == bool).all():
+        if len(names) and all(t == np.dtype(bool) for t in S.dtypes):
             M = S.to_numpy()
             if M.dtype == bool and M.flags.f_contiguous:  # one bool block: a view, no copy
                 return names, M
@@ -202,3 +202,35 @@ def _check_block(names: list[str], X: np.ndarray, start: int) -> None:
         f"{start + i}. Snorkel's fault-tolerant applier writes -1 for a failed SF: decide what a "
         f"fault means, e.g. S[{name!r}] == 1, or apply the SFs with PandasSFApplier."
     )
+
+
+def to_slice_matrix(
+    codes: np.ndarray, sf_names: list[str], index: Any = None, as_dataframe: bool = False,
+    faults: np.ndarray | None = None,
+) -> tuple[Any, dict[str, int]]:
+    """Codes ``(n_sfs, n_rows)`` -> ``S`` and the fault count of every SF.
+
+    ``S`` is Snorkel's recarray (one int64 field per SF), or with ``as_dataframe`` a DataFrame of
+    bools, one column per SF, 1 byte per row and SF, indexed by ``index``. ``codes`` is reused.
+    ``faults`` (per SF), when the caller counted them, saves a pass over the codes.
+
+    Examples
+    --------
+    >>> S, faults = to_slice_matrix(np.array([[1, 0], [-1, 1]], dtype=np.int8), ["a", "b"])
+    >>> S.a, S.b, faults
+    (array([1, 0]), array([0, 1]), {'a': 0, 'b': 1})
+    """
+    if faults is None:
+        faults = np.array([np.count_nonzero(row < 0) for row in codes], np.int64)
+    if faults.any():
+        np.maximum(codes, 0, out=codes)  # a fault is out of the slice
+    faults = {name: int(f) for name, f in zip(sf_names, faults, strict=True)}
+    members = codes.view(bool)  # 0/1 int8 -> bool, no copy
+    if as_dataframe:
+        # (n_sfs, n_rows) C-order is exactly pandas' block for (n_rows, n_sfs): no copy.
+        S = pd.DataFrame(members.T, columns=list(sf_names), index=index, copy=False)
+        return S, faults
+    # (n_rows, n_sfs) int64, row-major, viewed as one record per row: Snorkel's dtype and layout.
+    values = np.ascontiguousarray(members.T, dtype=np.int64)
+    dtype = np.dtype([(name, np.int64) for name in sf_names])
+    return values.view(dtype).reshape(len(values)).view(np.recarray), faults

@@ -19,7 +19,8 @@ import numpy as np
 import pandas as pd
 
 from snorkel_slice.slicing.apply import ApplierMetadata, check_sfs
-from snorkel_slice.slicing.engine import SlicingFunctionError, apply_rows, to_slice_matrix
+from snorkel_slice.slicing.engine import SlicingFunctionError, apply_rows
+from snorkel_slice.slicing.matrix import to_slice_matrix
 from snorkel_slice.slicing.sf import SlicingFunction
 from snorkel_slice.validation import check_bool
 

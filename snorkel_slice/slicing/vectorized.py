@@ -15,6 +15,9 @@ import numpy as np
 import pandas as pd
 
 
+_BOOL = np.dtype(bool)
+
+
 def check_batch_preprocessors(name: str, pre: list[Any]) -> None:
     """Refuse memoized preprocessors on a vectorized SF: a batch is not one data point.
 
@@ -76,6 +79,11 @@ def batch_result(name: str, result: Any, batch: pd.DataFrame) -> np.ndarray:
     TypeError: vectorized SF 'short' returned values of dtype int64, expected bool...
     """
     n = len(batch)
+    if type(result) is np.ndarray and result.dtype == _BOOL and result.shape == (n,):
+        return result  # the common case, checked first: every applier calls this per SF and batch
+    if (type(result) is pd.Series and result.dtype == _BOOL and len(result) == n
+            and result.index.equals(batch.index)):
+        return result.to_numpy()
     where = f"vectorized SF {name!r} returned"
     if isinstance(result, pd.Series) and not result.index.equals(batch.index):
         raise ValueError(
@@ -86,10 +94,10 @@ def batch_result(name: str, result: Any, batch: pd.DataFrame) -> np.ndarray:
         )
     if isinstance(result, pd.Series | pd.Index | pd.api.extensions.ExtensionArray | np.ndarray):
         dtype = result.dtype
-        if not pd.api.types.is_bool_dtype(dtype) or dtype == object:
+        if not pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_object_dtype(dtype):
             hint = (
                 " Compare to get bools, e.g. `df.n_words < 5`, or `.astype(bool)` once the "
-                "values are 0/1." if dtype != object else
+                "values are 0/1." if not pd.api.types.is_object_dtype(dtype) else
                 " Object dtype: make the values a bool column, e.g. `.astype(bool)`."
             )
             raise TypeError(f"{where} values of dtype {dtype}, expected bool (one per row).{hint}")

@@ -271,7 +271,7 @@ def test_vectorized_sfs_run_on_pandas_batches_mixed_with_row_wise_ones(spark, sp
     assert S.dtype.names == ("long", "short_comment", "keyword_please", "short_link")
     assert meta.faults == dict.fromkeys(S.dtype.names, 0)
     frame = SparkSFApplier(sfs).apply(sdf, as_dataframe=True)
-    assert (frame.dtypes == bool).all() and frame["long"].sum() == S.long.sum()
+    assert all(t == np.dtype(bool) for t in frame.dtypes) and frame["long"].sum() == S.long.sum()
     with pytest.raises(TypeError, match=r"vectorized SFs \['long', 'keyword_please', 'short_link'\] need a Spark DataFrame"):
         SparkSFApplier(sfs).apply(sdf.rdd)
     with pytest.raises(ValueError, match=r"vectorized SF 'bad' returned 1 values for a batch of \d+ rows.* \(Spark partition \d+, batch 0, from row \d+ of the data\)"):
