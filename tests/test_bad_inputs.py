@@ -24,6 +24,7 @@ from torch.utils.data import TensorDataset
 from snorkel_slice import (
     DaskSFApplier,
     PandasSFApplier,
+    SFApplier,
     Preprocessor,
     Scorer,
     SlicingFunction,
@@ -557,6 +558,20 @@ CASES = [
     pytest.param(lambda: PlainClassifier(nn.Linear(3, 4), head_dim=4, scorer=Scorer), TypeError, r"scorer must be a snorkel_slice\.analysis\.Scorer \(with score and score_slices\), got <class", id="plain-scorer-class"),
     pytest.param(lambda: preprocessor()(3), TypeError, r"@preprocessor\(\) decorates a function of one data point; got int 3", id="pre-decorate-int"),
     pytest.param(lambda: preds_to_probs([0.5, 1], 2), ValueError, r"preds must hold integer class labels: Input contains at least one non-integer value: 0\.5", id="preds-to-probs-fraction"),
+    # Vectorized SFs (issue 16): the result of a batch, and what a batch SF may not do
+    pytest.param(lambda: SlicingFunction("v", lambda df: df.text, vectorized="yes"), TypeError, r"SF 'v': vectorized must be True or False, got 'yes'\.", id="vec-flag"),
+    pytest.param(lambda: PandasSFApplier([SlicingFunction("v", lambda df: df.text.str.len(), vectorized=True)]).apply(DF, progress_bar=False), TypeError, r"vectorized SF 'v' returned values of dtype int64, expected bool \(one per row\)\. Compare to get bools", id="vec-int-result"),
+    pytest.param(lambda: PandasSFApplier([SlicingFunction("v", lambda df: (df.label > 0).to_numpy()[:3], vectorized=True)]).apply(DF, progress_bar=False), ValueError, r"vectorized SF 'v' returned 3 values for a batch of 6 rows; return one bool per row, in the batch's order", id="vec-short-result"),
+    pytest.param(lambda: PandasSFApplier([SlicingFunction("v", lambda df: (df.label > 0).sort_values(), vectorized=True)]).apply(DF, progress_bar=False), ValueError, r"vectorized SF 'v' returned a Series whose index differs from the batch's", id="vec-sorted-series"),
+    pytest.param(lambda: PandasSFApplier([SlicingFunction("v", lambda df: bool(len(df)), vectorized=True)]).apply(DF, progress_bar=False), TypeError, r"vectorized SF 'v' returned a single True; a vectorized SF returns one bool per row", id="vec-scalar-result"),
+    pytest.param(lambda: PandasSFApplier([SlicingFunction("v", lambda df: df.txt.str.len() < 5, vectorized=True)]).apply(DF, progress_bar=False), SlicingFunctionError, r"vectorized SF 'v' failed on a batch of 6 rows \(index 0\.\.5\): AttributeError: .*-- fix the SF, or pass fault_tolerant=True", id="vec-raises"),
+    pytest.param(lambda: SFApplier([SlicingFunction("v", lambda df: df.label > 0, vectorized=True)]).apply([DF.iloc[0]]), TypeError, r"SFApplier runs SFs one data point at a time, but \['v'\] are vectorized", id="vec-sfapplier"),
+    pytest.param(lambda: SlicingFunction("v", lambda df: df.label > 0, pre=[preprocessor(memoize=True)(lambda df: df)], vectorized=True), ValueError, r"SF 'v' is vectorized, so its preprocessors receive whole batches .*Pass memoize=False", id="vec-memoized-pre"),
+    pytest.param(lambda: PandasSFApplier([SHORT]).apply(DF, progress_bar=False, as_dataframe="yes"), TypeError, r"as_dataframe must be True or False", id="apply-as-dataframe-flag"),
+    # Compact S layouts
+    pytest.param(lambda: slice_summary(S_DF.to_numpy()), TypeError, r"S is a plain matrix of shape \(6, 2\), which has no slice names; pass slice_names=\[\.\.\.\]", id="S-matrix-no-names"),
+    pytest.param(lambda: slice_summary(S_DF.to_numpy(), slice_names=["short"]), ValueError, r"slice_names has 1 names for the 2 columns of S; give one name per column", id="S-matrix-names-count"),
+    pytest.param(lambda: slice_summary(S_DF, slice_names=["a", "b"]), TypeError, r"slice_names is only for a plain matrix \(numpy array or scipy\.sparse\)", id="S-frame-with-names"),
 ]
 
 
