@@ -24,7 +24,6 @@ from torch.utils.data import TensorDataset
 from snorkel_slice import (
     DaskSFApplier,
     PandasSFApplier,
-    SFApplier,
     Preprocessor,
     Scorer,
     SlicingFunction,
@@ -49,7 +48,12 @@ from snorkel_slice.datasets import (
     make_spam_sfs,
 )
 from snorkel_slice.row import Row
-from snorkel_slice.slicing import SliceAwareClassifier, SlicingFunctionError, make_slice_dataloader
+from snorkel_slice.slicing import (
+    SFApplier,
+    SliceAwareClassifier,
+    SlicingFunctionError,
+    make_slice_dataloader,
+)
 from snorkel_slice.utils import preds_to_probs, probs_to_preds
 from snorkel_slice.validation import (
     check_bool,
