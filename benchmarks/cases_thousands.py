@@ -128,11 +128,24 @@ def thousand_slices(smoke: bool) -> dict[str, Any]:
 
 def slice_aware_cost(smoke: bool) -> dict[str, Any]:
     """Seconds per batch and memory of the slice-aware model at 5, 50, 200 slices, width 256."""
-    from train_child import run_child
-
-    ks, h, batches = ((2, 5), 16, 3) if smoke else ((5, 50, 200), 256, 31)
+    ks, h, batches = ((2, 5), 16, 3) if smoke else ((5, 50, 200), 256, 61)
     rng = np.random.default_rng(0)
     rows = (batches + 1) * 64 + 1
+    threads = os.environ.get("OMP_NUM_THREADS")
+    os.environ["OMP_NUM_THREADS"] = "1"  # children: one torch thread, less exposed to other load
+    try:
+        results, curves = _cost_runs(ks, h, batches, rows, rng, smoke)
+    finally:
+        if threads is None:
+            os.environ.pop("OMP_NUM_THREADS", None)
+        else:
+            os.environ["OMP_NUM_THREADS"] = threads
+    return _cost_report(ks, h, batches, results, curves, smoke)
+
+
+def _cost_runs(ks, h, batches, rows, rng, smoke) -> tuple[dict[str, Any], dict[str, list[float]]]:
+    from train_child import run_child
+
     results: dict[str, Any] = {}
     curves: dict[str, list[float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -148,12 +161,20 @@ def slice_aware_cost(smoke: bool) -> dict[str, Any]:
                 out = run_child({"role": "time", "impl": impl, "kind": kind, "data": path,
                                  "batches": batches}, in_process=smoke)
                 label = f"{impl} {kind}" + (f" [{k} slices]" if kind == "slice" else "")
-                results[label] = {"median_s": float(np.median(out["batch_s"])), "unit": "s/batch",
+                # The best batch: on a shared 2-core box single batches of a small model jump by
+                # 10-100x when another process takes the core; the minimum is what the model costs.
+                results[label] = {"median_s": float(np.min(out["batch_s"])), "unit": "s/batch",
                                   "runs": [round(t, 4) for t in out["batch_s"]],
                                   "peak_mb": out["peak_mb"],
-                                  "facts": f"{out['params']:,} parameters, model {out['model_mb']:,.0f} MB"}
+                                  "facts": f"best of {len(out['batch_s'])} batches (median "
+                                           f"{np.median(out['batch_s']):.3f} s), {out['params']:,} "
+                                           f"parameters, model {out['model_mb']:,.0f} MB"}
                 if kind == "slice":
                     curves.setdefault(impl, []).append(results[label]["median_s"])
+    return results, curves
+
+
+def _cost_report(ks, h, batches, results, curves, smoke) -> dict[str, Any]:
     for k in ks:
         ref = results[f"snorkel slice [{k} slices]"]["median_s"]
         results[f"ours slice [{k} slices]"]["ratio"] = ref / results[f"ours slice [{k} slices]"]["median_s"]
@@ -162,8 +183,9 @@ def slice_aware_cost(smoke: bool) -> dict[str, Any]:
     if not smoke:
         _plot(ks, results, curves)
     return {
-        "title": f"Slice-aware model, backbone width {h}, batch 64, {batches - 1} timed batches "
-                 f"per process: {', '.join(map(str, ks))} slices, and a plain model",
+        "title": f"Slice-aware model, backbone width {h}, batch 64, best of {batches - 1} timed "
+                 f"batches per process, 1 torch thread: {', '.join(map(str, ks))} slices, and a "
+                 "plain model",
         "identical": True,
         "checks": ["parameter counts and losses equal Snorkel's: the train case's identity child "
                    "(same model code, seed config)"],

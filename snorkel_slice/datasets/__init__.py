@@ -18,6 +18,7 @@ from snorkel_slice.datasets.spam import (
     make_spam_sfs,
 )
 from snorkel_slice.datasets.spam_pipeline import build_spam_pipeline, spam_pipeline_path
+from snorkel_slice.datasets.spam_vectorized import make_vectorized_spam_sfs
 from snorkel_slice.datasets.synthetic import circle_slices, make_circle_data
 from snorkel_slice.datasets.tutorial import create_dict_dataloader, get_pytorch_mlp
 
@@ -40,5 +41,6 @@ __all__ = [
     "load_spam_dataset",
     "make_circle_data",
     "make_spam_sfs",
+    "make_vectorized_spam_sfs",
     "spam_pipeline_path",
 ]

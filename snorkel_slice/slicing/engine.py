@@ -11,6 +11,7 @@ wrong the chunk is replayed row by row, so the error names the first failing row
 from __future__ import annotations
 
 import functools
+import gc
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
@@ -110,11 +111,14 @@ def apply_frame(
                 faults[j] = n if codes[j, 0] < 0 else 0  # a vectorized SF faults its whole batch
     if row_wise:
         chosen = [sfs[j] for j in row_wise]
-        columns, index = FrameColumns(df), df.index.tolist()
+        index = df.index
+        ranged = type(index) is pd.RangeIndex  # labels without building a list of them
+        labels = range(index.start, index.stop, index.step) if ranged else index.tolist()
+        columns = FrameColumns(df)
         eager = guess_columns(chosen, list(columns))
         for start in range(0, n, CHUNK):
             stop = min(start + CHUNK, n)
-            block = apply_rows(chosen, columns, index, fault_tolerant, start, stop, eager)
+            block = apply_rows(chosen, columns, labels, fault_tolerant, start, stop, eager)
             codes[row_wise, start:stop] = block
             if fault_tolerant:
                 faults[row_wise] += np.count_nonzero(block < 0, axis=1)
@@ -198,7 +202,22 @@ def _rows(
     columns: Mapping[Any, Sequence[Any]], index: Sequence[Any], start: int, stop: int,
     eager: list[Any],
 ) -> list[LazyRow]:
-    # One LazyRow per row, with the eager fields filled and the rest left to columns.
+    # One LazyRow per row, with the eager fields filled and the rest left to columns. The cyclic
+    # garbage collector is paused meanwhile: these rows form no cycles, and its passes over
+    # thousands of new objects cost more than building them (restored as it was, always).
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _build_rows(columns, index, start, stop, eager)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _build_rows(
+    columns: Mapping[Any, Sequence[Any]], index: Sequence[Any], start: int, stop: int,
+    eager: list[Any],
+) -> list[LazyRow]:
     new = LazyRow.__new__
     rows = []
     append = rows.append
