@@ -14,7 +14,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-
 _BOOL = np.dtype(bool)
 
 
