@@ -1,6 +1,6 @@
-"""Pool case: our fork pool (``engine.apply_parallel``) against joblib's loky backend.
+"""Pool case: our fork pool (``pool.apply_parallel``) against joblib's loky backend.
 
-Both run the same ``engine.apply_rows`` over the same row chunks (``n_jobs * 4`` of them, as the
+Both run the same ``engine.apply_frame`` over the same row chunks (``n_jobs * 4`` of them, as the
 engine splits), with ``n_jobs=2``; only the pool differs. Ours forks its workers, which inherit
 the SFs and columns; joblib's ``Parallel(n_jobs=2, return_as="generator")`` starts fresh loky
 interpreters (once, then reuses them) and pickles each chunk to them.
@@ -33,27 +33,26 @@ CHEAP = ("short_comment", "keyword_please", "regex_check_out", "short_link")
 
 
 def ours_apply(sfs: list[Any], df: Any) -> np.recarray:
-    """The package's own parallel apply: fork + concurrent.futures (``engine.apply_parallel``)."""
+    """The package's own parallel apply: fork + concurrent.futures (``pool.apply_parallel``)."""
     from snorkel_slice.slicing.apply import PandasSFApplier
 
     return PandasSFApplier(sfs).apply(df, progress_bar=False, n_jobs=N_JOBS)
 
 
 def joblib_apply(sfs: list[Any], df: Any, n_jobs: int = N_JOBS) -> np.recarray:
-    """The same chunks through ``engine.apply_rows``, run by joblib's default (loky) backend."""
+    """The same chunks through ``engine.apply_frame``, run by joblib's default (loky) backend."""
     from joblib import Parallel, delayed
 
-    from snorkel_slice.slicing import engine
+    from snorkel_slice.slicing import engine, pool
+    from snorkel_slice.slicing.matrix import to_slice_matrix
 
-    names, columns, index = engine.frame_columns(df)
-    n = len(index)
-    size = math.ceil(n / (n_jobs * engine._CHUNKS_PER_JOB))  # the engine's chunks, exactly
+    n = len(df)
+    size = math.ceil(n / (n_jobs * pool._CHUNKS_PER_JOB))  # the applier's chunks, exactly
     blocks = Parallel(n_jobs=n_jobs, return_as="generator")(
-        delayed(engine.apply_rows)(sfs, names, [c[a : a + size] for c in columns],
-                                   index[a : a + size], False)
-        for a in range(0, n, size)
+        delayed(engine.apply_frame)(sfs, df.iloc[a : a + size], False) for a in range(0, n, size)
     )
-    S, _ = engine.to_recarray(np.concatenate(list(blocks)), [sf.name for sf in sfs])
+    codes = np.concatenate([block for block, _ in blocks], axis=1)
+    S, _ = to_slice_matrix(codes, [sf.name for sf in sfs])
     return S
 
 

@@ -7,6 +7,7 @@ Usage::
     python benchmarks/run.py --cases apply_cheap,score_slices
     python benchmarks/run.py --cases pool --out X.json  # our fork pool vs joblib
     python benchmarks/run.py --cases spark --out X.json # Spark vs Dask vs pandas, start-up apart
+    python benchmarks/run.py --cases apply_width,apply_vectorized,thousand_slices,slice_aware_cost
 
 Every case runs both implementations on the same input, alternating, after a warm-up, several
 times; it checks that the outputs are identical (raising ``NotIdentical`` otherwise) before any
@@ -29,7 +30,9 @@ from cases_pool import pool
 from cases_scorer import score_slices
 from cases_spark import spark
 from cases_suite import suite
+from cases_thousands import slice_aware_cost, thousand_slices
 from cases_train import train
+from cases_vectorized import apply_vectorized, apply_width
 from common import ROOT, NotIdentical, load_avg, machine
 
 CASES = {
@@ -41,6 +44,10 @@ CASES = {
     "suite": suite,
     "pool": pool,
     "spark": spark,
+    "apply_width": apply_width,
+    "apply_vectorized": apply_vectorized,
+    "thousand_slices": thousand_slices,
+    "slice_aware_cost": slice_aware_cost,
 }
 # Run only when named in --cases: not part of the default (or --smoke) run of every case.
 DEFAULT_OUT = ROOT / "benchmarks" / "results" / "latest.json"

@@ -14,12 +14,12 @@
 # ---
 
 # %% [markdown]
-# # 05. Scaling out with Dask and Spark
+# # 08. Scaling out: vectorized SFs, Dask and Spark
 #
-# **Goal:** tell when `PandasSFApplier` is enough, when `n_jobs` helps, and when to move to Dask or
-# Spark, and apply the same SFs there with an identical slice matrix `S`.
+# **Goal:** tell when `PandasSFApplier` is enough, when `n_jobs` helps, when to write vectorized
+# SFs, and when to move to Dask or Spark, with an identical slice matrix `S` everywhere.
 #
-# *Time: about 25 minutes. Assumes: [01. Writing slicing functions](01_writing_slicing_functions.ipynb)
+# *Time: about 30 minutes. Assumes: [01. Writing slicing functions](01_writing_slicing_functions.ipynb)
 # (SFs, the slice matrix `S`, memoized preprocessors). Next: [07. Slicing functions with
 # NLP](07_slicing_functions_with_nlp.ipynb), or take the SFs of lesson 01 and the monitoring of
 # [02. Monitoring slices](02_monitoring_slices.ipynb) to your own data, with the applier this
@@ -32,7 +32,9 @@
 # 3. apply the same SFs to a Dask dataframe on a local two-worker cluster, check that `S` is
 #    identical, and compare the three speeds in a plot;
 # 4. do the same on a local Spark session, measure what Spark costs before the first row, and see
-#    why a column expression beats a Python SF in every engine.
+#    why a column expression beats a Python SF in every engine;
+# 5. write vectorized SFs, which answer for a whole batch of rows at once, check that they give
+#    the same `S` as the row-wise ones, and learn when a row-wise SF is still the right choice.
 #
 # The lessons so far sliced at most a couple of thousand comments. Monitoring in production slices
 # every comment
@@ -48,21 +50,15 @@
 # %%
 # Setup: imports and a seed, nothing else.
 # %matplotlib inline
-import contextlib
-import logging
-import os
-import sys
+import re
 import tempfile
 import time
-import warnings
 from pathlib import Path
 
-import dask
 import dask.dataframe as dd
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from dask.distributed import Client, LocalCluster
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 from textblob import TextBlob
@@ -74,6 +70,8 @@ from snorkel_slice import (
     preprocessor,
     slicing_function,
 )
+from snorkel_slice.datasets.spam_vectorized import make_vectorized_spam_sfs
+from snorkel_slice.local import local_dask_cluster, local_spark
 from snorkel_slice.slicing import SparkSFApplier
 from utils import SPAM_SF_NAMES, load_spam_dataset, make_spam_sfs
 
@@ -94,13 +92,14 @@ sfs = make_spam_sfs(SPAM_SF_NAMES[:4])  # lesson 01's cheap SFs; read them with 
 # %% [markdown]
 # To feel size, tile the 1,586 training comments into a frame of 100,000 rows with a fresh
 # index 0, 1, 2, ... The copies change nothing about the SFs' answers, so every slice is about 63
-# times its size in `df_train`.
+# times its size in `df_train`. (Row `i` is training comment `i % 1586`. Taking the rows by
+# position keeps each column in one piece; `pd.concat` of 64 copies would keep 64 pieces, which
+# slows the column-wise string work of section 7.)
 
 # %%
 # NBVAL_CHECK_OUTPUT
 N_ROWS = 100_000
-copies = -(-N_ROWS // len(df_train))  # ceiling division
-df_big = pd.concat([df_train] * copies, ignore_index=True).iloc[:N_ROWS]
+df_big = df_train.iloc[np.arange(N_ROWS) % len(df_train)].reset_index(drop=True)
 print(f"{len(df_big):,} rows, {df_big['text'].nunique():,} distinct texts")
 
 # %% [markdown]
@@ -265,38 +264,21 @@ ddf
 print(ddf.map_partitions(len).compute().tolist())
 
 # %% [markdown]
-# Now the cluster. `LocalCluster` starts a scheduler and worker processes on this machine; a real
-# cluster has workers on many machines, and you would connect with
-# `Client("tcp://scheduler-address:8786")` instead. Everything else stays the same.
+# Now the cluster. `local_dask_cluster()` starts a scheduler and two worker processes on this
+# machine, one per core as `n_jobs=2` had, and gives you a `Client` connected to them. It also does
+# the housekeeping a notebook should not show: free ports for Dask's dashboard
+# (`client.dashboard_link` gives its address), no start-up logs, and a scratch folder that is
+# removed afterwards (read it with `local_dask_cluster??`). A real cluster has workers on many
+# machines, and you would connect with `Client("tcp://scheduler-address:8786")` instead.
+# Everything else stays the same.
 #
-# - `n_workers=2, threads_per_worker=1, processes=True`: one process per core, as `n_jobs=2` had.
-# - `dashboard_address=":0"` serves Dask's web dashboard (when `bokeh` is installed) on any free
-#   port, so this cluster never clashes with another one on the machine.
-#   `silence_logs=logging.ERROR` keeps the start-up messages, which name ports that change from
-#   run to run, out of the notebook.
-#   For the same reason the cell never displays `cluster` or `client`; in your own work,
-#   `client.dashboard_link` gives the dashboard's address.
-# - `dask.config.set({"temporary-directory": ...})` keeps the scratch files of the scheduler and
-#   the workers in our temporary folder, so the lesson leaves nothing behind.
-#
-# The `with` block closes the client and the cluster, and restores the setting, when it ends, even
-# after an error, so no worker process outlives the cell. Inside it,
-# `DaskSFApplier(sfs).apply(ddf)` sends the SFs to the workers, runs them on every partition there,
-# and brings back only the small 0/1 codes.
+# The `with` block closes the client and the cluster when it ends, even after an error, so no
+# worker process outlives the cell. Inside it, `DaskSFApplier(sfs).apply(ddf)` sends the SFs to the
+# workers, runs them on every partition there, and brings back only the small 0/1 codes.
 
 # %%
 # NBVAL_CHECK_OUTPUT
-with (
-    dask.config.set({"temporary-directory": workdir.name}),  # scratch space of all processes
-    LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=":0",
-        silence_logs=logging.ERROR,
-    ) as cluster,
-    Client(cluster) as client,
-):
+with local_dask_cluster(n_workers=2) as client:
     n_workers = len(client.scheduler_info()["workers"])
     start = time.perf_counter()
     S_dask = DaskSFApplier(sfs).apply(ddf)  # the active client runs it
@@ -314,7 +296,7 @@ assert np.array_equal(S_dask, S_pandas), "Dask and pandas disagree"
 
 # %% [markdown]
 # The `with` block has already stopped the workers. Cleaning up the temporary folder removes the
-# Parquet files and the workers' scratch space:
+# Parquet files:
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -338,13 +320,18 @@ print("temporary folder left behind:", Path(workdir.name).exists())
 #   process), so it gives one `S` in pandas and another on Dask.
 #
 # One thing stays in your notebook's memory: `S` itself, 8 bytes per row and SF (Snorkel's
-# layout). That is small next to the comments, but it grows with them:
+# layout). That is small next to the comments, but it grows with them, and with the number of
+# SFs. `apply(..., as_dataframe=True)` returns `S` as a DataFrame of bools instead, one byte per
+# row and SF, which every function that takes `S` accepts:
 
 # %%
 # NBVAL_CHECK_OUTPUT
 bytes_per_row_S = S_dask.nbytes / len(S_dask)
-print(f"S: {bytes_per_row_S:.0f} bytes per row; for 100 million comments "
-      f"{100_000_000 * bytes_per_row_S / 2**30:.1f} GiB")
+S_compact = PandasSFApplier(sfs).apply(df_big, progress_bar=False, as_dataframe=True)
+compact_per_row = S_compact.memory_usage(index=False).sum() / len(S_compact)
+print(f"S: {bytes_per_row_S:.0f} bytes per row, or {compact_per_row:.0f} as a DataFrame of bools; "
+      f"for 100 million comments {100_000_000 * bytes_per_row_S / 2**30:.1f} GiB "
+      f"or {100_000_000 * compact_per_row / 2**30:.1f} GiB")
 
 # %% [markdown]
 # ## 5. The three speeds side by side
@@ -400,59 +387,17 @@ fig.tight_layout()
 # your SFs are Python, so Spark starts separate Python *worker* processes beside it. Every row
 # crosses from the JVM into a Python worker, and its codes cross back.
 #
-# A local session runs the whole of Spark on this machine: `master("local[2]")` means one JVM with
-# two worker threads, as many as the two Dask workers. The other settings keep it on this machine
-# (the loopback address `127.0.0.1`, no web UI) and keep Spark's progress bars out of the notebook.
-# `PYSPARK_PYTHON` names the Python that Spark's workers run. Its default is whichever `python3`
-# comes first on the `PATH`, which need not be the Python that has `snorkel_slice`, so set it to
-# this notebook's own.
-#
-# One more detail: the JVM writes its own notices (log settings, a Java warning) straight to the
-# terminal, and Jupyter would show them in the cell. `logs_to_file` starts it with that output going
-# to a log file instead, `lesson08-spark.log` in your temporary folder. The helper is used again in
-# exercise 8c.
+# A local session runs the whole of Spark on this machine. `local_spark()` (in
+# `snorkel_slice.local`; read it with `local_spark??`) starts one with `master("local[2]")`: one JVM
+# with two worker threads, as many as the two Dask workers, on the loopback address `127.0.0.1`,
+# with no web UI and no progress bars. It sets `PYSPARK_PYTHON`, the Python that Spark's workers
+# run, to this notebook's own: the default is whichever `python3` comes first on the `PATH`, which
+# need not have `snorkel_slice`. And it sends the JVM's own notices, which Jupyter would show in
+# the cell, to a log file in your temporary folder. Exercise 8c uses it again.
 
 # %%
-SPARK_LOG = Path(tempfile.gettempdir()) / "lesson08-spark.log"
-
-
-@contextlib.contextmanager
-def logs_to_file(path):
-    """Send what this process and the programs it starts write to the terminal to a file."""
-    saved = {fd: os.dup(fd) for fd in (1, 2)}  # stdout and stderr, as file descriptors
-    with open(path, "ab") as log:
-        for fd in saved:
-            os.dup2(log.fileno(), fd)
-    try:
-        yield
-    finally:
-        for fd, original in saved.items():
-            os.dup2(original, fd)
-            os.close(original)
-
-
-def start_local_spark():
-    """A Spark session on this machine: one JVM, 2 worker threads, loopback only, no web UI."""
-    os.environ["PYSPARK_PYTHON"] = sys.executable  # Spark's Python workers run this Python
-    os.environ["SPARK_LOCAL_IP"] = "127.0.0.1"
-    # PySpark 4.3 warns about any pandas >= 3; what this lesson uses works with pandas 3.
-    warnings.filterwarnings("ignore", "PySpark does not yet fully support pandas", FutureWarning)
-    builder = (
-        SparkSession.builder.master("local[2]")
-        .appName("lesson08")
-        .config("spark.driver.host", "127.0.0.1")
-        .config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
-    )
-    with logs_to_file(SPARK_LOG):  # the JVM keeps this output for its whole life
-        spark = builder.getOrCreate()
-    spark.sparkContext.setLogLevel("ERROR")
-    return spark
-
-
 start = time.perf_counter()
-spark = start_local_spark()
+spark = local_spark("lesson08")
 seconds_spark_start = time.perf_counter() - start
 print(f"Spark {spark.version} started in {seconds_spark_start:.1f} s")
 
@@ -535,10 +480,9 @@ fig.tight_layout()
 # ### Column expressions beat Python SFs in any engine
 #
 # A Python SF is called once per row, so every row must become a Python object (in Spark, after
-# crossing from the JVM). A *column expression* describes the work on a whole column at once, and the
-# engine runs it in compiled code: pandas hands it to Arrow's string kernels, Spark compiles it for
-# the JVM, and no row ever reaches Python. Take `keyword_please`, which tests
-# `any(word in x.text.lower() for word in ["please", "plz"])`. As expressions:
+# crossing from the JVM). A *column expression* describes the work on a whole column at once, and
+# the engine runs it in compiled code, where no row ever reaches Python. Take `keyword_please`,
+# which tests `any(word in x.text.lower() for word in ["please", "plz"])`. In Spark:
 
 # %%
 keyword_please = sfs[1]
@@ -546,10 +490,9 @@ please_spark = F.lower(F.col("text")).rlike("please|plz")  # a regex: "please" o
 please_spark
 
 # %% [markdown]
-# `please_spark` is only a description: nothing has run yet. In pandas the same expression is
-# `df_big["text"].str.lower().str.contains("please|plz")`. Time each engine both ways on the
+# `please_spark` is only a description: nothing has run yet. Time it against the Python SF on the
 # 100,000 rows, keeping the fastest of three runs (the first run of anything new in Spark also
-# loads code into the JVM), and check that every version slices exactly the same rows:
+# loads code into the JVM), and check that both slice exactly the same rows:
 
 # %%
 def best_of_three(apply):
@@ -562,33 +505,21 @@ def best_of_three(apply):
     return min(times), result
 
 
-expression_seconds = {}  # (engine, how) -> seconds
-expression_seconds["pandas", "Python SF"], S_please = best_of_three(
-    lambda: PandasSFApplier([keyword_please]).apply(df_big, progress_bar=False))
-expression_seconds["pandas", "column expression"], in_pandas = best_of_three(
-    lambda: df_big["text"].str.lower().str.contains("please|plz").to_numpy())
-expression_seconds["Spark", "Python SF"], S_please_spark = best_of_three(
+spark_seconds = {}  # how -> seconds
+spark_seconds["Python SF"], S_please_spark = best_of_three(
     lambda: SparkSFApplier([keyword_please]).apply(sdf))
-expression_seconds["Spark", "column expression"], in_spark = best_of_three(
+spark_seconds["column expression"], in_spark = best_of_three(
     lambda: sdf.select(please_spark.alias("please")).toPandas()["please"].to_numpy())
-for version in (in_pandas, in_spark, S_please_spark.keyword_please):
-    assert np.array_equal(np.asarray(version, dtype=bool), S_please.keyword_please == 1)
-pd.Series(expression_seconds).unstack().round(3)
+assert np.array_equal(in_spark, S_please_spark.keyword_please == 1)
+assert np.array_equal(in_spark, S_pandas.keyword_please == 1)
+print({how: f"{t:.2f} s" for how, t in spark_seconds.items()})
 
 # %% [markdown]
-# In both engines the expression wins, for the same reason: it takes the per-row Python work away.
-# In Spark most of what remains is the job's fixed cost, since no text leaves the JVM, only the
-# answers. How much an expression wins depends on it. When most of the work per row is the regular
-# expression itself, as in `short_link`'s `\w+\.ly`, the engine still has to do that work and the
-# gain is smaller; and an expression that builds a Python object per row, such as `str.split()` in
-# pandas, keeps the cost it was meant to remove. So write keyword, simple pattern, length and
-# comparison SFs as expressions once the data is large, time them, and keep Python SFs for what
-# needs Python, such as TextBlob's sentiment.
-#
-# Two cautions. An expression is a second copy of the SF, so check it against the Python SF on
-# real rows, as the asserts above do. And the engines' regular expressions are not Python's: Spark
-# uses Java's and pandas uses RE2 (through Arrow); they differ in details such as what `\w` matches
-# and how flags are written. Exercise 8c is about exactly that.
+# The expression wins because it takes the per-row Python work away: what remains is mostly the
+# job's fixed cost, since no text leaves the JVM, only the answers. But an expression is a second
+# copy of the SF, in another language: check it against the Python SF on real rows, as the asserts
+# above do. Spark's regular expressions are Java's, not Python's; they differ in details such as
+# what `\w` matches and how flags are written. Exercise 8c is about exactly that.
 #
 # Stop the session when you are done: it frees the JVM's memory and its worker processes.
 
@@ -597,6 +528,107 @@ pd.Series(expression_seconds).unstack().round(3)
 sdf.unpersist()
 spark.stop()
 print("active Spark session:", SparkSession.getActiveSession())
+
+# %% [markdown]
+# ## 7. Vectorized SFs: the column idea, as SFs
+#
+# The same idea works in pandas, and it does not need a second copy of the SF outside the
+# slicing API. A **vectorized SF** receives a DataFrame, a batch of rows, and returns one bool per
+# row (a bool array or Series of the batch's length). You write it with
+# `@slicing_function(vectorized=True)`; everything else stays the same: it has a name, it may take
+# `resources`, it goes into the same list as row-wise SFs, and `S` keeps the list's order. Every
+# applier runs it: `PandasSFApplier` once on the whole frame (with `n_jobs`, once per worker's
+# share), `DaskSFApplier` once per partition, `SparkSFApplier` once per batch of each partition,
+# which Spark hands over as a pandas DataFrame.
+#
+# Here is `keyword_please`, vectorized. `str.contains` runs in Arrow's compiled string code;
+# `case=False` ignores case there, without building a lower-cased copy of every comment first:
+
+# %%
+@slicing_function(name="keyword_please", resources=dict(words=("please", "plz")), vectorized=True)
+def keyword_please_vec(df, words):
+    """Comments that ask for something ('please', 'plz'), in any case."""
+    return df["text"].str.contains("|".join(words), case=False)
+
+
+keyword_please_vec(df_train.head(3))
+
+# %% [markdown]
+# **Check that it slices exactly like the row-wise SF**, on every row, before trusting it. The two
+# `S` must be equal, field names and types included; when they are not, print the rows where they
+# differ and read them:
+
+# %%
+S_vec = PandasSFApplier([keyword_please_vec]).apply(df_big, progress_bar=False)
+differ = np.flatnonzero(S_vec.keyword_please != S_pandas.keyword_please)
+print(f"{len(differ)} rows differ", df_big.text.iloc[differ[:3]].tolist())
+assert S_vec.dtype.names == ("keyword_please",) and not len(differ)
+
+# %% [markdown]
+# Equal here. Two traps make a vectorized SF differ from its row-wise twin, and the check above is
+# how you catch them. First, pandas' string methods on Arrow strings use Google's RE2 engine, not
+# Python's `re`: RE2's `\w` matches only ASCII letters and digits, where Python's matches any
+# letter, so `short_link`'s `\w+\.ly` would miss `naïve.ly`. Second, `case=False` folds a few more
+# characters than Python's `str.lower()` (RE2 treats `ſ`, the long s, as an `s`). The fix is the
+# same for both: let the engine find the few *candidates* fast, then decide them with Python.
+# `short_link`, written that way:
+
+# %%
+SHORT_LINK = re.compile(r"\w+\.ly")
+
+
+@slicing_function(vectorized=True)
+def short_link(df):
+    """Shortened '.ly' links: the engine finds '.ly', Python's re decides those few rows."""
+    hit = df["text"].str.contains(".ly", regex=False).to_numpy(copy=True)  # a writable copy
+    for i in np.flatnonzero(hit):
+        hit[i] = SHORT_LINK.search(df["text"].iloc[i]) is not None
+    return hit
+
+
+S_link = PandasSFApplier([short_link]).apply(df_big, progress_bar=False)
+assert np.array_equal(S_link.short_link, S_pandas.short_link)
+print("candidates:", int(df_big["text"].str.contains(".ly", regex=False).sum()),
+      "of", f"{len(df_big):,}", "rows; in the slice:", int(S_link.short_link.sum()))
+
+# %% [markdown]
+# `snorkel_slice.datasets.spam_vectorized` holds all four of lesson 01's cheap SFs written this
+# way; its tests check them against the row-wise SFs on every Unicode character where the engines
+# could differ. Time them on the 100,000 rows against section 2's row-wise run, and mix them freely
+# with row-wise SFs in one list:
+
+# %%
+vec_sfs = make_vectorized_spam_sfs()
+apply_seconds = {"row-wise": seconds["pandas, n_jobs=1"]}  # measured in section 2
+apply_seconds["vectorized"], S_fast = best_of_three(
+    lambda: PandasSFApplier(vec_sfs).apply(df_big, progress_bar=False))
+S_mixed = PandasSFApplier([vec_sfs[0], sfs[1], vec_sfs[2], sfs[3]]).apply(df_big, progress_bar=False)
+assert S_fast.dtype == S_pandas.dtype and np.array_equal(S_fast, S_pandas)
+assert np.array_equal(S_mixed, S_pandas)
+print({how: f"{t:.3f} s" for how, t in apply_seconds.items()},
+      f"vectorized is {apply_seconds['row-wise'] / apply_seconds['vectorized']:.0f}x faster")
+
+# %%
+assert apply_seconds["vectorized"] < apply_seconds["row-wise"], apply_seconds
+
+# %% [markdown]
+# Whether that is 10 or 50 times on your machine, the vectorized SFs are faster by a wide margin,
+# and so by more than any number of cores could make the row-wise ones. Three habits keep them
+# fast: use the engine's options (`case=False`) rather than building a modified copy of the column
+# first; avoid methods that build a Python object per row, such as `str.split().str.len()`, which
+# cost more than the row-wise SF (`short_comment` counts words with one regular expression
+# instead); and keep the column in one piece, not in the many pieces `pd.concat` leaves.
+#
+# **When a row-wise SF is still right:**
+#
+# - the test needs Python per row anyway: a model or a parser such as TextBlob or spaCy, or logic
+#   with many branches; a vectorized version would loop over the rows inside itself and gain
+#   nothing;
+# - the data is small: on a few thousand rows both take milliseconds, and the row-wise SF is the
+#   easier one to read and to get right;
+# - you cannot yet check it: a vectorized SF you have not compared with its row-wise twin on real
+#   rows is a guess. Write the row-wise SF first, and vectorize it when the data is large, with
+#   the equality check as its test.
 
 # %% [markdown]
 # ## Summary
@@ -614,27 +646,34 @@ print("active Spark session:", SparkSession.getActiveSession())
 #   row in the DataFrame's order. Point `PYSPARK_PYTHON` at a Python that has your packages, and
 #   stop the session when you are done.
 # - Spark pays a JVM start per session and a fixed cost per job, so on one machine pandas wins
-#   until the data outgrows it. In every engine a simple column expression (`str.contains`,
-#   `F.col("text").rlike(...)`) beats a Python SF, because no row becomes a Python object; check it
-#   against the Python SF before trusting it.
+#   until the data outgrows it. In every engine a column expression (`F.col("text").rlike(...)`)
+#   beats a Python SF, because no row becomes a Python object.
+# - A vectorized SF (`@slicing_function(vectorized=True)`) takes a batch of rows as a DataFrame and
+#   returns one bool per row; every applier runs it, mixed with row-wise SFs. Check it against its
+#   row-wise twin on real rows (`np.array_equal` of the two `S`): the engines' regular expressions
+#   are not Python's. Keep row-wise SFs for per-row Python work (TextBlob, spaCy) and small data.
+# - With many SFs, `apply(..., as_dataframe=True)` keeps `S` at one byte per row and SF.
 #
 # ## Exercises
 #
 # Each cell below holds a starting point that runs. Edit it, run the cell, and read the feedback.
 # The reference answers are in `exercises/solutions/lesson08.py`; try first.
 #
-# **5a. Partitions that keep the order.** Turn `df_train` into a Dask dataframe `ddf_train` with
-# partitions of **at most 500 rows**, and as few partitions as that allows. `S` computed from it
-# must line up row for row with `PandasSFApplier(sfs).apply(df_train)`. The check runs Dask in this
-# process (`scheduler="sync"`), so it needs no cluster.
+# **8a. Partitions that keep the order.** Write a function `partition(df, max_rows)` that turns a
+# pandas frame into a Dask dataframe with partitions of **at most `max_rows` rows**, and as few
+# partitions as that allows, so that `S` computed from it lines up row for row with
+# `PandasSFApplier(sfs).apply(df)`. The check calls it on `df_train` with 500 rows, and on the test
+# comments with 120. It runs Dask in this process (`scheduler="sync"`), so it needs no cluster.
 
 # %%
-ddf_train = dd.from_pandas(df_train, npartitions=2)
+def partition(df, max_rows):
+    return dd.from_pandas(df, npartitions=2)
 
-lesson08.check_partitions(ddf_train, df_train, sfs)
+
+lesson08.check_partitions(partition, df_train, sfs)
 
 # %% [markdown]
-# **5b. Pandas, `n_jobs` or Dask?** A team timed its SFs, an expensive preprocessor included, on a
+# **8b. Pandas, `n_jobs` or Dask?** A team timed its SFs, an expensive preprocessor included, on a
 # sample of comments on its laptop, and has four jobs to plan. `frame_gb` is the memory the pandas
 # frame would take, and `limit_minutes` how long applying the SFs may take:
 
@@ -646,29 +685,36 @@ print(f"laptop: {lesson08.LAPTOP['ram_gb']} GB of memory, {lesson08.LAPTOP['core
 pd.DataFrame.from_dict(lesson08.SCENARIOS, orient="index")
 
 # %% [markdown]
-# (1) Compute the rows per second of each setting from the timings. (2) For each scenario choose
-# `"pandas"`, `"n_jobs"` or `"dask"` with the ladder of this lesson: Dask if the frame takes more
-# than a fifth of the laptop's memory; otherwise the lowest rung that applies the SFs to all of
-# the scenario's comments within its time limit (Dask again if even `n_jobs` on both cores is too
-# slow: then you need more machines).
+# Write two functions. (1) `rows_per_second(rows, seconds)`, the rate of a timing. (2)
+# `choose_tool(scenario, rates, laptop)`, which returns `"pandas"`, `"n_jobs"` or `"dask"` with the
+# ladder of this lesson: Dask if the frame takes more than a fifth of the laptop's memory;
+# otherwise the lowest rung that applies the SFs to all of the scenario's comments within its time
+# limit (Dask again if even `n_jobs` on every core is too slow: then you need more machines).
+# `rates` maps `"n_jobs=1"` and `f"n_jobs={laptop['cores']}"` to rows per second. The check runs
+# your functions on the scenarios above and on another team's, which the lesson does not show.
 
 # %%
-rates = {"n_jobs=1": None, "n_jobs=2": None}  # rows per second
-choices = {"A": None, "B": None, "C": None, "D": None}  # "pandas", "n_jobs" or "dask"
+def rows_per_second(rows, seconds):
+    return None
 
-lesson08.check_scaling_plan(rates, choices)
+
+def choose_tool(scenario, rates, laptop):
+    return None
+
+
+lesson08.check_scaling_plan(rows_per_second, choose_tool)
 
 # %% [markdown]
-# **5c. A Spark expression for `regex_check_out`.** Lesson 01's `regex_check_out` is the Python
+# **8c. A Spark expression for `regex_check_out`.** Lesson 01's `regex_check_out` is the Python
 # test `re.search(r"check.*out", x.text, flags=re.I)`. Write it as a Spark column expression
-# `check_out` that slices the training comments exactly as the Python SF does through
-# `SparkSFApplier`. `F.col("text").rlike(pattern)` is true where a Java regular expression matches
-# somewhere in the text. The check runs the Python SF (with `SparkSFApplier`) and your expression on
-# `sdf_train`, and names the rows where they differ. The cell starts a Spark session with section
-# 6's helper and stops it at the end.
+# `check_out` that slices the comments exactly as the Python SF does through `SparkSFApplier`.
+# `F.col("text").rlike(pattern)` is true where a Java regular expression matches somewhere in the
+# text. The check runs the Python SF (with `SparkSFApplier`) and your expression on `sdf_train`
+# and on the test comments, and names the rows where they differ. The cell starts a Spark session
+# with `local_spark` and stops it at the end.
 
 # %%
-spark = start_local_spark()
+spark = local_spark("lesson08")
 sdf_train = spark.createDataFrame(df_train[["text"]])
 
 check_out = F.lit(False)  # your column expression

@@ -106,6 +106,136 @@ class Row:
         return dict(self.__dict__)
 
 
+class LazyRow(Row):
+    """A ``Row`` whose other columns are read only when an SF first asks for them.
+
+    The appliers build every row with the columns the SFs are seen to read (see
+    ``snorkel_slice.slicing.columns``); any other column of the frame is fetched on first access
+    and kept. So a data point costs what the SFs read, not what the frame holds, and an SF still
+    sees every column. Listing the fields (``keys``, ``to_dict``, iteration, ``len``, ``repr``,
+    a memoization key) first reads them all, in column order.
+
+    Examples
+    --------
+    >>> columns = {"text": ["hi", "yo"], "label": [0, 1]}
+    >>> x = LazyRow.from_columns({"text": "yo"}, columns, position=1, name=11)
+    >>> x.label, x["text"], "label" in x, x.keys()
+    (1, 'yo', True, ['text', 'label'])
+    """
+
+    # The frame's columns for this row's chunk ({name: list}) and the row's position in them.
+    __slots__ = ("_columns", "_position")
+
+    @classmethod
+    def from_columns(
+        cls, fields: dict[Any, Any], columns: Mapping[Any, Any], position: int, name: Any = None
+    ) -> LazyRow:
+        """A row holding ``fields`` now and the rest of ``columns[*][position]`` on demand."""
+        x = cls.__new__(cls)
+        x.__dict__ = fields
+        x.name = name
+        x._columns = columns
+        x._position = position
+        return x
+
+    def _fetch(self, key: Any) -> Any:
+        # A column not read yet: read it now and keep it. Missing -> _MISSING.
+        columns = self._columns
+        if columns is None:
+            return _MISSING
+        try:
+            column = columns[key]
+        except (KeyError, TypeError):  # TypeError: an unhashable key is no column either
+            return _MISSING
+        value = self.__dict__[key] = column[self._position]
+        return value
+
+    def materialize(self) -> None:
+        """Read every column not read yet, keeping column order (then added fields)."""
+        columns = self._columns
+        if columns is not None:
+            fields = {key: column[self._position] for key, column in columns.items()}
+            fields.update(self.__dict__)  # values already read or set win; added fields go last
+            self.__dict__ = fields
+            self._columns = None
+
+    def __getitem__(self, key: Any) -> Any:
+        try:
+            return self.__dict__[key]
+        except KeyError:
+            value = self._fetch(key)
+            if value is _MISSING:
+                self.materialize()
+                raise KeyError(_missing(self, key)) from None
+            return value
+
+    def __getattr__(self, attr: str) -> Any:
+        if attr.startswith("__") or attr in LazyRow.__slots__:
+            raise AttributeError(attr)
+        value = self._fetch(attr)
+        if value is _MISSING:
+            self.materialize()
+            raise AttributeError(_missing(self, attr))
+        return value
+
+    def __contains__(self, key: Any) -> bool:
+        if key in self.__dict__:
+            return True
+        try:
+            return self._columns is not None and key in self._columns
+        except TypeError:
+            return False
+
+    def __iter__(self) -> Iterator[Any]:
+        self.materialize()
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        self.materialize()
+        return super().__len__()
+
+    def __repr__(self) -> str:
+        self.materialize()
+        return super().__repr__()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled (e.g. sent to another process) as a plain Row: never with the whole chunk.
+        return Row, (row_fields(self), self.name)
+
+    def keys(self) -> list[Any]:
+        """Field names, in column order then in the order preprocessors added them."""
+        self.materialize()
+        return super().keys()
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        """The value of field ``key``, or ``default`` when the row has no such field."""
+        value = self.__dict__.get(key, _MISSING)
+        if value is _MISSING:
+            value = self._fetch(key)
+        return default if value is _MISSING else value
+
+    def to_dict(self) -> dict[Any, Any]:
+        """A new dict of the row's fields (the index label is not a field)."""
+        self.materialize()
+        return super().to_dict()
+
+
+_MISSING = object()
+
+
+def row_fields(x: Row) -> dict[Any, Any]:
+    """The field dict of a ``Row`` (a ``LazyRow`` reads its remaining columns first).
+
+    Examples
+    --------
+    >>> row_fields(Row({"a": 1}))
+    {'a': 1}
+    """
+    if type(x) is LazyRow:
+        x.materialize()
+    return x.__dict__
+
+
 def copy_row(x: Row) -> Row:
     """A shallow copy of ``x`` (new field dict, same values, same index label).
 
@@ -120,9 +250,11 @@ def copy_row(x: Row) -> Row:
     >>> x.a, y.a, y.name
     (1, 2, 0)
     """
-    y = Row.__new__(Row)
+    y = Row.__new__(type(x))
     y.__dict__ = x.__dict__.copy()
     y.name = x.name
+    if type(x) is LazyRow:  # the copy reads the same columns on demand
+        y._columns, y._position = x._columns, x._position
     return y
 
 

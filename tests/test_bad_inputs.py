@@ -48,7 +48,12 @@ from snorkel_slice.datasets import (
     make_spam_sfs,
 )
 from snorkel_slice.row import Row
-from snorkel_slice.slicing import SliceAwareClassifier, SlicingFunctionError, make_slice_dataloader
+from snorkel_slice.slicing import (
+    SFApplier,
+    SliceAwareClassifier,
+    SlicingFunctionError,
+    make_slice_dataloader,
+)
 from snorkel_slice.utils import preds_to_probs, probs_to_preds
 from snorkel_slice.validation import (
     check_bool,
@@ -184,7 +189,7 @@ def scorer():
 
 # --- The table ----------------------------------------------------------------------------------
 
-NOT_S = r"S must be a 1-d record array with one field per slice \(what PandasSFApplier\.apply returns\) or a DataFrame of 0/1 columns; got "
+NOT_S = r"S must be a 1-d record array with one field per slice \(what PandasSFApplier\.apply returns\), a DataFrame of 0/1 columns, or a matrix with slice_names; got "
 NOT_S_HINT = r"\. For a plain 0/1 matrix use pd\.DataFrame\(S, columns=slice_names\)"
 FAULT_HINT = r"Snorkel's fault-tolerant applier writes -1 for a failed SF"
 BAD_ROW_HINT = r"-- fix the SF, or pass fault_tolerant=True to count such rows as faults"
@@ -283,7 +288,7 @@ CASES = [
     pytest.param(lambda: slice_dataframe(DF, SHORT, progress_bar="no"), TypeError, r"progress_bar must be True or False; got 'no' \(str\)", id="slice-dataframe-progress-bar-str"),
     pytest.param(lambda: slice_dataframe(DF, MISSING, progress_bar=False), SlicingFunctionError, r"SF 'reads_missing' failed on the row with index 0: AttributeError: the row has no field 'txt'.*" + BAD_ROW_HINT, id="slice-dataframe-failing-sf"),
     # read_slice_matrix, through each of its consumers
-    pytest.param(lambda: scorer().score_slices(S_DF.to_numpy(), GOLDS, PREDS), TypeError, NOT_S + r"an array of shape \(6, 2\) and dtype int64\. For a plain 0/1 matrix use pd\.DataFrame\(S, columns=slice_names\)", id="S-plain-matrix-scorer"),
+    pytest.param(lambda: scorer().score_slices(S_DF.to_numpy(), GOLDS, PREDS), TypeError, r"S is a plain matrix of shape \(6, 2\), which has no slice names; pass slice_names=\[\.\.\.\] \(one per column\), or wrap it: pd\.DataFrame\(S, columns=names\)", id="S-plain-matrix-scorer"),
     pytest.param(lambda: slice_summary([[1, 0]] * 6), TypeError, NOT_S + r"list" + NOT_S_HINT, id="S-list-summary"),
     pytest.param(lambda: slice_summary(S_DF.short), TypeError, NOT_S + r"Series" + NOT_S_HINT, id="S-series-summary"),
     pytest.param(lambda: slice_summary(GOLDS, S), TypeError, NOT_S + r"an array of shape \(6,\) and dtype int64" + NOT_S_HINT, id="S-golds-swapped-summary"),
@@ -557,6 +562,20 @@ CASES = [
     pytest.param(lambda: PlainClassifier(nn.Linear(3, 4), head_dim=4, scorer=Scorer), TypeError, r"scorer must be a snorkel_slice\.analysis\.Scorer \(with score and score_slices\), got <class", id="plain-scorer-class"),
     pytest.param(lambda: preprocessor()(3), TypeError, r"@preprocessor\(\) decorates a function of one data point; got int 3", id="pre-decorate-int"),
     pytest.param(lambda: preds_to_probs([0.5, 1], 2), ValueError, r"preds must hold integer class labels: Input contains at least one non-integer value: 0\.5", id="preds-to-probs-fraction"),
+    # Vectorized SFs (issue 16): the result of a batch, and what a batch SF may not do
+    pytest.param(lambda: SlicingFunction("v", lambda df: df.text, vectorized="yes"), TypeError, r"SF 'v': vectorized must be True or False, got 'yes'\.", id="vec-flag"),
+    pytest.param(lambda: PandasSFApplier([SlicingFunction("v", lambda df: df.text.str.len(), vectorized=True)]).apply(DF, progress_bar=False), TypeError, r"vectorized SF 'v' returned values of dtype int64, expected bool \(one per row\)\. Compare to get bools", id="vec-int-result"),
+    pytest.param(lambda: PandasSFApplier([SlicingFunction("v", lambda df: (df.label > 0).to_numpy()[:3], vectorized=True)]).apply(DF, progress_bar=False), ValueError, r"vectorized SF 'v' returned 3 values for a batch of 6 rows; return one bool per row, in the batch's order", id="vec-short-result"),
+    pytest.param(lambda: PandasSFApplier([SlicingFunction("v", lambda df: (df.label > 0).sort_values(), vectorized=True)]).apply(DF, progress_bar=False), ValueError, r"vectorized SF 'v' returned a Series whose index differs from the batch's", id="vec-sorted-series"),
+    pytest.param(lambda: PandasSFApplier([SlicingFunction("v", lambda df: bool(len(df)), vectorized=True)]).apply(DF, progress_bar=False), TypeError, r"vectorized SF 'v' returned a single True; a vectorized SF returns one bool per row", id="vec-scalar-result"),
+    pytest.param(lambda: PandasSFApplier([SlicingFunction("v", lambda df: df.txt.str.len() < 5, vectorized=True)]).apply(DF, progress_bar=False), SlicingFunctionError, r"vectorized SF 'v' failed on a batch of 6 rows \(index 0\.\.5\): AttributeError: .*-- fix the SF, or pass fault_tolerant=True", id="vec-raises"),
+    pytest.param(lambda: SFApplier([SlicingFunction("v", lambda df: df.label > 0, vectorized=True)]).apply([DF.iloc[0]]), TypeError, r"SFApplier runs SFs one data point at a time, but \['v'\] are vectorized", id="vec-sfapplier"),
+    pytest.param(lambda: SlicingFunction("v", lambda df: df.label > 0, pre=[preprocessor(memoize=True)(lambda df: df)], vectorized=True), ValueError, r"SF 'v' is vectorized, so its preprocessors receive whole batches .*Pass memoize=False", id="vec-memoized-pre"),
+    pytest.param(lambda: PandasSFApplier([SHORT]).apply(DF, progress_bar=False, as_dataframe="yes"), TypeError, r"as_dataframe must be True or False", id="apply-as-dataframe-flag"),
+    # Compact S layouts
+    pytest.param(lambda: slice_summary(S_DF.to_numpy()), TypeError, r"S is a plain matrix of shape \(6, 2\), which has no slice names; pass slice_names=\[\.\.\.\]", id="S-matrix-no-names"),
+    pytest.param(lambda: slice_summary(S_DF.to_numpy(), slice_names=["short"]), ValueError, r"slice_names has 1 names for the 2 columns of S; give one name per column", id="S-matrix-names-count"),
+    pytest.param(lambda: slice_summary(S_DF, slice_names=["a", "b"]), TypeError, r"slice_names is only for a plain matrix \(numpy array or scipy\.sparse\)", id="S-frame-with-names"),
 ]
 
 

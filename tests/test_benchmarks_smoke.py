@@ -18,7 +18,7 @@ import run  # noqa: E402  (benchmarks/ is not a package: its scripts import each
 from common import NotIdentical, alternate  # noqa: E402
 
 CASES = {"apply_cheap", "apply_textblob", "score_slices", "train", "dask_apply", "suite", "pool",
-         "spark"}
+         "spark", "apply_width", "apply_vectorized", "thousand_slices", "slice_aware_cost"}
 
 
 def test_smoke_run_covers_every_case_and_asserts_identity(tmp_path):
@@ -38,6 +38,12 @@ def test_smoke_run_covers_every_case_and_asserts_identity(tmp_path):
         medians = {impl: res["median_s"] for impl, res in case["results"].items() if "median_s" in res}
         assert len(medians) >= 2 and all(m > 0 for m in medians.values()), (name, medians)
     assert "| apply_cheap | snorkel [texts] |" in proc.stdout  # the table is printed
+    # issue 16's cases: every width and layout ran, and 'before issue 16' agreed with ours
+    assert {f"ours [{w} col]" for w in (1, 5, 50)} <= set(report["cases"]["apply_width"]["results"])
+    assert "ours vectorized, Dask sync 4 partitions" in report["cases"]["apply_vectorized"]["results"]
+    thousand = report["cases"]["thousand_slices"]
+    assert "ours score_slices" in thousand["results"]
+    assert "before issue 16 score_slices" in thousand["results"] or "not in this clone" in thousand["before"]
 
 
 def test_a_differing_output_stops_the_timing():

@@ -20,135 +20,187 @@ def sfs():
     return build_sfs("snorkel_slice", CHEAP)
 
 
-# 5a ------------------------------------------------------------------------------------------
+# 8a ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def df_test(labelled):
+    return labelled[3]
+
+
+def _partition_with(**kwargs):
+    def partition(df, max_rows):
+        return dd.from_pandas(df, **kwargs(df, max_rows) if callable(kwargs) else kwargs)
+    return partition
 
 
 @pytest.mark.parametrize(
-    "make",
-    [solution.partition_train, lambda df: dd.from_pandas(df, chunksize=500, sort=False)],
-    ids=["solution", "chunksize"],
+    "partition",
+    [
+        solution.partition,
+        lambda df, max_rows: dd.from_pandas(df, chunksize=max_rows, sort=False),
+        # issue 14: a new index is fine, the row order is what S depends on
+        lambda df, max_rows: dd.from_pandas(df.reset_index(drop=True), chunksize=max_rows),
+    ],
+    ids=["solution", "chunksize", "reset-index"],
 )
-def test_order_keeping_partitions_of_at_most_500_rows_pass(make, df_train, sfs):
-    feedback = lesson08.check_partitions(make(df_train), df_train, sfs)
+def test_order_keeping_partitions_pass_on_both_frames(partition, df_train, sfs):
+    feedback = lesson08.check_partitions(partition, df_train, sfs)
     assert feedback, feedback
-    assert repr(feedback).startswith("[correct] Exercise 8a: 4 partitions of")
+    assert repr(feedback).startswith("[correct] Exercise 8a: partition(df_train, 500): 4 partitions of")
     assert f"S from Dask equals pandas's S on all {len(df_train)} rows" in feedback.message
+    assert "partition(the test comments, 120): 3 partitions of" in feedback.message
 
 
 def test_the_notebook_starting_point_is_told_its_partitions_are_too_big(df_train, sfs):
-    feedback = lesson08.check_partitions(dd.from_pandas(df_train, npartitions=2), df_train, sfs)
+    feedback = lesson08.check_partitions(
+        lambda df, max_rows: dd.from_pandas(df, npartitions=2), df_train, sfs)
     assert not feedback
-    assert "your 2 partitions hold 792 and 794 rows" in feedback.message
-    assert f"at least ceil({len(df_train)} / 500) partitions" in feedback.message
+    assert "partition(df_train, 500): 2 partitions of 792 and 794 rows" in feedback.message
+    assert f"at least ceil({len(df_train)} / 500) = 4 partitions" in feedback.message
 
 
-def test_sorted_partitions_are_told_to_pass_sort_false(df_train, sfs):
+def test_sorted_partitions_are_told_to_pass_sort_false_without_garbled_text(df_train, sfs):
     # The plausible slip: the right number of partitions, but from_pandas sorts by the index.
-    feedback = lesson08.check_partitions(dd.from_pandas(df_train, npartitions=4), df_train, sfs)
+    feedback = lesson08.check_partitions(
+        lambda df, max_rows: dd.from_pandas(df, npartitions=-(-len(df) // max_rows)), df_train, sfs)
     assert not feedback
     assert "rows sit at another position than in df_train" in feedback.message
-    assert "S from Dask differs from pandas's: short_comment on" in feedback.message
-    assert "sort=False" in feedback.message
-    assert "restarts at 0 for every video" in feedback.message
+    assert "(S from Dask differs from pandas's: short_comment on" in feedback.message
+    assert "sort=False" in feedback.message and "restarts at 0 for every video" in feedback.message
+    assert "no row rows" not in feedback.message
+
+
+def test_copying_the_lessons_answer_for_df_train_fails_on_the_test_comments(df_train, sfs):
+    # Four partitions is right for df_train at 500 rows; a fixed count is not a rule.
+    feedback = lesson08.check_partitions(
+        lambda df, max_rows: dd.from_pandas(df, npartitions=4, sort=False), df_train, sfs)
+    assert not feedback
+    assert "partition(the test comments, 120): 4 partitions of" in feedback.message
+    assert "Compute the number from max_rows rather than fixing it." in feedback.message
 
 
 def test_too_many_partitions_are_told_how_many_would_do(df_train, sfs):
-    ddf = dd.from_pandas(df_train, npartitions=8, sort=False)
-    feedback = lesson08.check_partitions(ddf, df_train, sfs)
+    feedback = lesson08.check_partitions(
+        lambda df, max_rows: dd.from_pandas(df, npartitions=8, sort=False), df_train, sfs)
     assert not feedback
-    assert "your 8 partitions hold" in feedback.message
+    assert "partition(df_train, 500): 8 partitions of" in feedback.message
     assert "4 partitions of at most 500 rows would do" in feedback.message
 
 
 @pytest.mark.parametrize(
-    "make, match",
+    "answer, match",
     [
-        (lambda df: df, "expected a Dask DataFrame, got DataFrame; that is a pandas DataFrame"),
-        (lambda df: df.text.tolist(), "expected a Dask DataFrame, got list; build one with"),
-        (
-            lambda df: dd.from_pandas(df.iloc[:250], npartitions=1, sort=False),
-            "your partitions hold 250 rows in all",
-        ),
+        (lambda df, max_rows: df, "returned DataFrame, expected a Dask DataFrame; that is a pandas DataFrame"),
+        (lambda df, max_rows: df.text.tolist(), "returned list, expected a Dask DataFrame; build one with"),
+        (lambda df, max_rows: dd.from_pandas(df.iloc[:250], npartitions=1, sort=False),
+         "the partitions hold 250 rows in all"),
+        (lambda df: dd.from_pandas(df, npartitions=4), "partition(df_train, 500) raised TypeError"),
+        ("ddf", "expected a function partition(df, max_rows), got str 'ddf'"),
     ],
-    ids=["pandas", "list", "other-rows"],
+    ids=["pandas", "list", "other-rows", "one-argument", "not-a-function"],
 )
-def test_the_wrong_kind_of_frame_is_named(make, match, df_train, sfs):
-    feedback = lesson08.check_partitions(make(df_train), df_train, sfs)
+def test_the_wrong_kind_of_answer_is_named(answer, match, df_train, sfs):
+    feedback = lesson08.check_partitions(answer, df_train, sfs)
     assert not feedback
     assert match in feedback.message
 
 
-# 5b ------------------------------------------------------------------------------------------
+def test_a_dataframe_instead_of_the_function_is_told_to_pass_the_function(df_train, sfs):
+    feedback = lesson08.check_partitions(solution.partition(df_train), df_train, sfs)
+    assert not feedback
+    assert "pass the function itself (partition), not a dataframe it made" in feedback.message
 
 
-@pytest.fixture
-def right():
-    return solution.scaling_plan(lesson08.MEASURED, lesson08.SCENARIOS, lesson08.LAPTOP)
+# 8b ------------------------------------------------------------------------------------------
 
 
-def test_the_scaling_plan_passes(right):
-    feedback = lesson08.check_scaling_plan(*right)
+def test_the_reference_functions_pass_on_both_sets_of_scenarios():
+    feedback = lesson08.check_scaling_plan(solution.rows_per_second, solution.choose_tool)
     assert feedback, feedback
     assert "Rates: both right (1,250 and 2,222 rows/s)." in feedback.message
     assert "Choices: all 4 right." in feedback.message
+    assert "On another team's scenarios (not shown): rates both right (2,500 and 6,250 rows/s)." in feedback.message
 
 
-def test_the_notebook_starting_point_asks_for_numbers_and_choices():
-    rates = {"n_jobs=1": None, "n_jobs=2": None}
-    feedback = lesson08.check_scaling_plan(rates, dict.fromkeys("ABCD"))
+def test_the_notebook_starting_point_asks_for_functions():
+    feedback = lesson08.check_scaling_plan(None, None)
     assert not feedback
-    assert "expected a number for n_jobs=1 rate (rows/s), got NoneType None" in feedback.message
-    expected = "no choice yet for A, B, C, D; write one of 'pandas', 'n_jobs', 'dask'"
-    assert expected in feedback.message
+    assert "expected the function rows_per_second, got NoneType None" in feedback.message
 
 
 @pytest.mark.parametrize(
-    "key, value, hint",
+    "rate, hint",
     [
-        ("n_jobs=1", 16.0 / 20_000, "That is seconds per row; rows per second is rows / seconds."),
-        ("n_jobs=1", 20_000 / 16.0 / 60, "That is rows per minute"),
-        ("n_jobs=2", 2 * 20_000 / 16.0, "That is twice the n_jobs=1 rate, a perfect speed-up"),
+        (lambda rows, seconds: seconds / rows, "That is seconds per row; rows per second is rows / seconds."),
+        (lambda rows, seconds: rows / seconds / 60, "That is rows per minute"),
     ],
-    ids=["seconds-per-row", "per-minute", "perfect-speed-up"],
+    ids=["seconds-per-row", "per-minute"],
 )
-def test_a_wrong_rate_says_how_far_off_and_why(key, value, hint, right):
-    rates, choices = right
-    feedback = lesson08.check_scaling_plan({**rates, key: value}, choices)
+def test_a_wrong_rate_says_how_far_off_and_why(rate, hint):
+    feedback = lesson08.check_scaling_plan(rate, solution.choose_tool)
     assert not feedback
-    assert f"your {key} rate (rows/s) is" in feedback.message
-    assert "off by" in feedback.message
+    assert "your n_jobs=1 rate (rows/s) is" in feedback.message and "off by" in feedback.message
     assert hint in feedback.message
     assert "Choices: all 4 right." in feedback.message  # the other half still says what is right
 
 
+def forgets_the_time_limit(scenario, rates, laptop):
+    return "dask" if scenario["frame_gb"] > laptop["ram_gb"] / 5 else "pandas"
+
+
+def forgets_memory(scenario, rates, laptop):
+    limit = scenario["limit_minutes"] * 60
+    if scenario["comments"] / rates["n_jobs=1"] <= limit:
+        return "pandas"
+    return "n_jobs" if scenario["comments"] / rates["n_jobs=2"] <= limit else "dask"
+
+
 @pytest.mark.parametrize(
-    "scenario, wrong, reason",
+    "choose, lines",
     [
-        ("A", "n_jobs", "one process needs 240 s for 300,000 comments, within the 10-minute"),
-        ("B", "pandas", "one process needs 800 s for 1,000,000 comments, over the 10-minute"),
-        ("C", "n_jobs", "The frame takes 20 GB, more than a fifth of 16 GB (3.2 GB)"),
-        ("D", "n_jobs", "needs 2,250 s, still over it, so it needs more machines"),
+        (forgets_the_time_limit, ["2 of 4 right on the lesson's scenarios.",
+                                  "B: your function chose 'pandas', expected 'n_jobs'. At 1,250 rows/s one process needs 800 s for 1,000,000 comments, over the 10-minute",
+                                  "D: your function chose 'pandas', expected 'dask'."]),
+        (forgets_memory, ["3 of 4 right on the lesson's scenarios.",
+                          "C: your function chose 'pandas', expected 'dask'. The frame takes 20 GB, "
+                          "more than a fifth of 16 GB (3.2 GB)"]),
     ],
+    ids=["time-limit", "memory"],
 )
-def test_a_wrong_choice_is_explained_with_the_scenarios_numbers(scenario, wrong, reason, right):
-    rates, choices = right
-    feedback = lesson08.check_scaling_plan(rates, {**choices, scenario: wrong})
+def test_a_wrong_rule_is_explained_with_the_scenarios_numbers(choose, lines):
+    feedback = lesson08.check_scaling_plan(solution.rows_per_second, choose)
     assert not feedback
-    assert "3 of 4 right" in feedback.message
-    assert f"{scenario}: you chose {wrong!r}, expected {choices[scenario]!r}." in feedback.message
-    assert reason in feedback.message
+    for line in lines:
+        assert line in feedback.message
+
+
+def test_copying_the_lessons_choices_fails_on_the_other_teams_scenarios():
+    lessons = {"comments": dict(zip([s["comments"] for s in lesson08.SCENARIOS.values()],
+                                    solution.scaling_plan(lesson08.MEASURED, lesson08.SCENARIOS, lesson08.LAPTOP)[1].values(),
+                                    strict=True))}
+
+    def copied(scenario, rates, laptop):  # the lesson's answers looked up, not computed
+        return lessons["comments"].get(scenario["comments"], "pandas")
+
+    feedback = lesson08.check_scaling_plan(solution.rows_per_second, copied)
+    assert not feedback
+    assert "Choices: all 4 right." in feedback.message
+    assert "right on another team's scenarios (not shown)." in feedback.message
+    assert "n_jobs=4 at 6,250 rows/s" in feedback.message
 
 
 @pytest.mark.parametrize(
-    "choices, match",
+    "choose, match",
     [
-        ({"A": "Pandas", "B": "n_jobs", "C": "dask", "D": "dask"}, "'Pandas' (A): not a tool"),
-        (["pandas", "n_jobs", "dask", "dask"], "expected a dict like {'A': 'pandas', ...}"),
+        (lambda s, r, lap: "Pandas", "'Pandas' (A), 'Pandas' (B), 'Pandas' (C), 'Pandas' (D): not a tool"),
+        (lambda s, r, lap: None, "your function returned None for A, B, C, D"),
+        (lambda s, r: "pandas", "on the lesson's scenarios your functions raised TypeError"),
     ],
-    ids=["unknown-tool", "list"],
+    ids=["unknown-tool", "none", "two-arguments"],
 )
-def test_choices_in_the_wrong_form_are_named(choices, match, right):
-    feedback = lesson08.check_scaling_plan(right[0], choices)
+def test_choices_in_the_wrong_form_are_named(choose, match):
+    feedback = lesson08.check_scaling_plan(solution.rows_per_second, choose)
     assert not feedback
     assert match in feedback.message
 
@@ -169,7 +221,7 @@ def test_choose_tool_follows_the_ladder_at_its_edges(frame_gb, comments, expecte
     assert solution.choose_tool(scenario, rates, {"ram_gb": 16, "cores": 2}) == expected
 
 
-# 5c ------------------------------------------------------------------------------------------
+# 8c ------------------------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -195,10 +247,22 @@ def test_expressions_that_ignore_case_pass(make, sdf_train, df_train, n_check_ou
 
     feedback = lesson08.check_column_expression(make(F), sdf_train)
     assert feedback, feedback
-    assert repr(feedback) == (
-        f"[correct] Exercise 8c: your expression slices all {len(df_train)} rows as the Python SF "
-        f"regex_check_out does ({n_check_out} in the slice), with no row leaving Spark's JVM."
-    )
+    assert repr(feedback).startswith(
+        f"[correct] Exercise 8c: On the training comments: your expression slices all "
+        f"{len(df_train)} rows as the Python SF regex_check_out does ({n_check_out} in the slice)")
+    assert "On the test comments (never shown): your expression slices all 250 rows" in feedback.message
+
+
+def test_copying_the_training_rows_fails_on_the_test_comments(sdf_train, df_train):
+    # The lesson's rows hard-coded: right on df_train, wrong on comments it never saw.
+    from pyspark.sql import functions as F
+
+    hits = df_train.text[df_train.text.str.contains("check.*out", case=False)].tolist()
+    feedback = lesson08.check_column_expression(F.col("text").isin(hits), sdf_train)
+    assert not feedback
+    assert "On the training comments: your expression slices all" in feedback.message
+    assert "On the test comments (never shown):" in feedback.message
+    assert "in the SF's slice but not in yours" in feedback.message
 
 
 def test_the_notebook_starting_point_is_told_which_rows_are_missing(sdf_train, n_check_out):

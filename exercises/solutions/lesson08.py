@@ -6,15 +6,15 @@ import dask.dataframe as dd
 import pandas as pd
 
 
-# 5a
-def partition_train(df: pd.DataFrame, max_rows: int = 500) -> dd.DataFrame:
+# 8a
+def partition(df: pd.DataFrame, max_rows: int = 500) -> dd.DataFrame:
     """As few partitions as allow at most `max_rows` rows each, in `df`'s own row order."""
     # sort=False: df_train's index restarts at 0 for every video, and sorting by it would
     # interleave the videos, so row i of S would no longer be row i of df.
     return dd.from_pandas(df, npartitions=math.ceil(len(df) / max_rows), sort=False)
 
 
-# 5b
+# 8b
 def rows_per_second(rows: int, seconds: float) -> float:
     """A rate is rows over seconds (not seconds per row)."""
     return rows / seconds
@@ -39,7 +39,7 @@ def scaling_plan(measured: dict, scenarios: dict, laptop: dict) -> tuple[dict, d
     return rates, choices
 
 
-# 5c
+# 8c
 def check_out_expression():
     """``regex_check_out`` as a Spark column expression (needs an active SparkSession)."""
     from pyspark.sql import functions as F
@@ -51,6 +51,6 @@ def check_out_expression():
 
 
 # In the notebook:
-#     ddf_train = partition_train(df_train)
-#     rates, choices = scaling_plan(lesson08.MEASURED, lesson08.SCENARIOS, lesson08.LAPTOP)
+#     lesson08.check_partitions(partition, df_train, sfs)
+#     lesson08.check_scaling_plan(rows_per_second, choose_tool)
 #     check_out = check_out_expression()

@@ -31,6 +31,7 @@ import pandas as pd
 from snorkel_slice.analysis.inputs import check_labels, check_lengths
 from snorkel_slice.analysis.intervals import wilson_interval
 from snorkel_slice.analysis.multitest import CORRECTIONS, adjust_p_values
+from snorkel_slice.slicing.bits import masked_counts, pack_rows, pack_slices
 from snorkel_slice.slicing.matrix import read_slice_matrix
 from snorkel_slice.validation import check_choice, check_int, check_real
 
@@ -57,6 +58,8 @@ def compare_slices(
     ci: float = 0.95,
     random_state: int | None = None,
     n_resamples: int = 2000,
+    *,
+    slice_names: Any = None,
 ) -> pd.DataFrame:
     """One row per slice x metric: the slice against the rest, with a corrected p-value.
 
@@ -83,6 +86,8 @@ def compare_slices(
         Seed of the permutation and bootstrap draws (F1 only).
     n_resamples
         Draws for the permutation test and the bootstrap (F1 only).
+    slice_names
+        Names of the columns when ``S`` is a plain matrix (numpy or scipy.sparse).
 
     Returns
     -------
@@ -99,7 +104,7 @@ def compare_slices(
     >>> row["score"], row["rest_score"], bool(row["significant"])
     (np.float64(0.5), np.float64(1.0), True)
     """
-    names, M = read_slice_matrix(S)
+    names, M = read_slice_matrix(S, slice_names)
     golds = check_labels("golds", golds)
     preds = check_labels("preds", preds)
     check_lengths(S=M, golds=golds, preds=preds)
@@ -126,18 +131,20 @@ def compare_slices(
         if probs.ndim != 2 or probs.shape != (len(golds), 2):
             raise ValueError(f"probs must have shape (n_rows, 2) = ({len(golds)}, 2); got {probs.shape}.")
     rng = np.random.default_rng(random_state)
-    g, p, M = golds[scored], preds[scored], M[scored]
+    g = golds[scored]
     ranked = None if probs is None else _ranked(probs[scored][:, 1], g)
-    code = {"tp": (g == 1) & (p == 1), "fp": (g == 0) & (p == 1), "fn": (g == 1) & (p == 0), "tn": (g == 0) & (p == 0)}
-    cell = np.stack([code[c] for c in CELLS], axis=1).astype(np.int64)  # (rows, 4) one-hot
-    inside = M.T.astype(np.int64) @ cell  # (slices, 4) confusion counts in each slice
-    total = cell.sum(axis=0)
+    code = {"tp": (golds == 1) & (preds == 1), "fp": (golds == 0) & (preds == 1),
+            "fn": (golds == 1) & (preds == 0), "tn": (golds == 0) & (preds == 0)}  # scored only
+    # (slices, 4) confusion counts in each slice, by popcount over packed bits (slicing/bits.py).
+    inside = masked_counts(pack_slices(M), np.stack([pack_rows(code[c]) for c in CELLS]))
+    total = np.array([code[c].sum() for c in CELLS])
     rows = []
     for j, name in enumerate(names):
         mine, rest = inside[j], total - inside[j]
         for metric in metrics:
             if metric == "roc_auc":
-                rows.append(_compare_auc(name, M[:, j], g, ranked, against, alpha, ci, rng, n_resamples))
+                rows.append(_compare_auc(name, M[:, j][scored], g, ranked, against, alpha, ci, rng,
+                                         n_resamples))
             else:
                 rows.append(_compare(name, metric, mine, rest, against, alpha, ci, rng, n_resamples))
     table = pd.DataFrame(rows, columns=[

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from snorkel_slice.analysis.metrics import Cells
+from snorkel_slice.slicing.bits import masked_counts, pack_rows, pack_slices
 from snorkel_slice.validation import check_same_length
 
 
@@ -190,18 +191,19 @@ def slice_cell_counts(
     >>> counts
     array([[1, 0, 0, 1]])
     """
-    # One matrix product per block of rows: onehot(cell) (n_cells, rows) @ M_block
-    # (rows, n_slices). float32 is exact: every partial sum is an integer below 2**24.
-    # Small blocks stay in cache and keep BLAS single-threaded, faster for this shape.
     k = M.shape[1]
+    compact = np.ascontiguousarray(M.T).view(np.uint8) if keep else None  # a view if F-order
+    if n_cells <= 64:
+        # Binary labels have at most 9 cells: count by popcount over packed bits (bits.py).
+        masks = np.stack([pack_rows(cell == c) for c in range(n_cells)])
+        return masked_counts(pack_slices(M), masks), compact
+    # Many classes: one matrix product per block of rows, onehot(cell) (n_cells, rows) @
+    # M_block (rows, n_slices). float32 is exact: every partial sum is an integer below 2**24.
     counts = np.zeros((n_cells, k), np.int64)
-    compact = np.empty((k, len(cell)), np.uint8) if keep else None
     block = 1024
     for start in range(0, len(cell) if k else 0, block):
         X = M[start : start + block]
         onehot = np.zeros((n_cells, len(X)), np.float32)
         onehot[cell[start : start + block], np.arange(len(X))] = 1
         counts += (onehot @ X.astype(np.float32)).astype(np.int64)
-        if keep:
-            compact[:, start : start + block] = X.T
     return counts.T, compact

@@ -175,6 +175,7 @@ class Scorer:
         ci_method: str = "bootstrap",
         n_bootstrap: int = 1000,
         random_state: int | np.random.Generator | None = 0,
+        slice_names: Sequence[str] | None = None,
     ) -> dict[str, dict[str, float]] | pd.DataFrame:
         """Score all rows (``"overall"``) and then each slice of ``S``, in ``S``'s order.
 
@@ -182,7 +183,9 @@ class Scorer:
         ----------
         S
             Slice membership: a record/structured array with one 0/1 field per slice
-            (what the appliers return) or a DataFrame of 0/1 (or bool) columns.
+            (what the appliers return), a DataFrame of 0/1 (or bool, or sparse) columns,
+            or a plain matrix (numpy or scipy.sparse) with ``slice_names``. A DataFrame of
+            bools from ``apply(df, as_dataframe=True)`` is read without a copy.
         golds, preds, probs
             As in :meth:`score`, one entry per row of ``S``.
         as_dataframe
@@ -206,6 +209,8 @@ class Scorer:
             Resamples per slice.
         random_state
             Seed or Generator for the bootstrap; a fixed seed gives the same bounds.
+        slice_names
+            Names of the columns when ``S`` is a plain matrix.
 
         Returns
         -------
@@ -249,7 +254,7 @@ class Scorer:
         # None: no interval; "analytic"; or the bootstrap's random generator.
         method = None if ci is None else "analytic" if ci_method == "analytic" else rng
         table, problems = self._table(S, golds, preds, probs, ci, method, n_bootstrap,
-                                      smoothed=ci_method == "bootstrap")
+                                      smoothed=ci_method == "bootstrap", slice_names=slice_names)
         warn_undefined(problems)
         small = table.index[table["n"] < self.min_support]
         if len(small):
@@ -265,14 +270,14 @@ class Scorer:
         )
 
     def _table(
-        self, S, golds, preds, probs, ci, method, n_bootstrap, smoothed=True
+        self, S, golds, preds, probs, ci, method, n_bootstrap, smoothed=True, slice_names=None
     ) -> tuple[pd.DataFrame, list[str]]:
         # Rows: overall, then slices. Columns: each metric [, its bounds], then n.
         funcs = {name: name for name in self.metrics or []} | dict(self.custom_metric_funcs or {})
         builtin = [name for name, f in funcs.items() if isinstance(f, str)]
         custom = {name: f for name, f in funcs.items() if not isinstance(f, str)}
         golds = check_labels("golds", golds)
-        names, M = ([], None) if S is _NO_SLICES else read_slice_matrix(S)  # M: (n_rows, n_slices)
+        names, M = ([], None) if S is _NO_SLICES else read_slice_matrix(S, slice_names)
         preds = None if preds is None else check_labels("preds", preds)
         probs = as_probs(probs)
         check_lengths(S=M, golds=golds, preds=preds, probs=probs)

@@ -12,11 +12,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from snorkel_slice.slicing.bits import (
+    in_two_or_more,
+    masked_counts,
+    pack_rows,
+    pack_slices,
+    slice_sizes,
+)
 from snorkel_slice.slicing.matrix import OVERALL, read_slice_matrix
 from snorkel_slice.validation import check_bool
 
 
-def slice_summary(S: Any, golds: Any = None) -> pd.DataFrame:
+def slice_summary(S: Any, golds: Any = None, *, slice_names: Any = None) -> pd.DataFrame:
     """One row per slice (plus a first ``overall`` row): size, coverage, overlap, label balance.
 
     Parameters
@@ -26,6 +33,8 @@ def slice_summary(S: Any, golds: Any = None) -> pd.DataFrame:
         0/1 (or bool) columns.
     golds
         Optional gold labels, one per row of ``S``; any number of classes, any label type.
+    slice_names
+        Names of the columns when ``S`` is a plain matrix (numpy or scipy.sparse).
 
     Returns
     -------
@@ -45,31 +54,33 @@ def slice_summary(S: Any, golds: Any = None) -> pd.DataFrame:
     short    2       0.5      0.5      0.5      0.5
     link     2       0.5      0.5      0.0      1.0
     """
-    names, M = read_slice_matrix(S)  # M: (n_rows, n_slices) bool
+    names, M = read_slice_matrix(S, slice_names)  # M: (n_rows, n_slices) bool
     n_rows = M.shape[0]
-    n = M.sum(axis=0)
-    in_another = M & (M.sum(axis=1, keepdims=True) >= 2)
+    P = pack_slices(M)  # membership as bits: every count below is a popcount (slicing/bits.py)
+    n = slice_sizes(P)
+    in_another = masked_counts(P, in_two_or_more(P))[:, 0]
     table = pd.DataFrame(
         {
             "n": np.concatenate([[n_rows], n]).astype(np.int64),
             "coverage": _ratio(np.concatenate([[n_rows], n]), n_rows),
-            "overlap": np.concatenate([[np.nan], _ratio(in_another.sum(axis=0), n)]),
+            "overlap": np.concatenate([[np.nan], _ratio(in_another, n)]),
         },
         index=pd.Index([OVERALL, *names]),
     )
     if golds is not None:
         golds = _check_golds(golds, n_rows)
         classes = np.unique(golds)
-        onehot = golds[:, None] == classes[None, :]  # (n_rows, n_classes)
-        counts = M.T.astype(np.int64) @ onehot.astype(np.int64)  # (n_slices, n_classes)
-        counts = np.vstack([onehot.sum(axis=0), counts])
+        masks = [golds == c for c in classes]
+        packed = np.stack([pack_rows(m) for m in masks]) if masks else np.zeros((0, P.shape[1]))
+        counts = masked_counts(P, packed)  # (slices, classes)
+        counts = np.vstack([np.array([m.sum() for m in masks], np.int64), counts])
         sizes = np.concatenate([[n_rows], n])
         for j, c in enumerate(classes):
             table[f"label={c}"] = _ratio(counts[:, j], sizes)
     return table
 
 
-def slice_overlap(S: Any, normalize: bool = True) -> pd.DataFrame:
+def slice_overlap(S: Any, normalize: bool = True, *, slice_names: Any = None) -> pd.DataFrame:
     """Pairwise overlap: entry (a, b) is the fraction (or count) of slice a's rows also in slice b.
 
     Parameters
@@ -79,6 +90,8 @@ def slice_overlap(S: Any, normalize: bool = True) -> pd.DataFrame:
     normalize
         True: divide each row by the size of slice a (NaN for an empty slice); the diagonal is 1.
         False: raw counts of rows in both slices; the diagonal is each slice's size.
+    slice_names
+        Names of the columns when ``S`` is a plain matrix (numpy or scipy.sparse).
 
     Returns
     -------
@@ -98,8 +111,9 @@ def slice_overlap(S: Any, normalize: bool = True) -> pd.DataFrame:
     link       1     3
     """
     check_bool("normalize", normalize)
-    names, M = read_slice_matrix(S)
-    both = M.T.astype(np.int64) @ M.astype(np.int64)  # (n_slices, n_slices) co-membership counts
+    names, M = read_slice_matrix(S, slice_names)
+    P = pack_slices(M)
+    both = masked_counts(P, P)  # (n_slices, n_slices) co-membership counts
     if normalize:
         both = _ratio(both, np.diag(both)[:, None])
     return pd.DataFrame(both, index=names, columns=names)

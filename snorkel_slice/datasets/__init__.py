@@ -18,6 +18,7 @@ from snorkel_slice.datasets.spam import (
     make_spam_sfs,
 )
 from snorkel_slice.datasets.spam_pipeline import build_spam_pipeline, spam_pipeline_path
+from snorkel_slice.datasets.spam_vectorized import make_vectorized_spam_sfs
 from snorkel_slice.datasets.spurious import SPURIOUS_GROUPS, make_spurious_data
 from snorkel_slice.datasets.synthetic import circle_slices, make_circle_data, make_loan_data
 from snorkel_slice.datasets.tutorial import create_dict_dataloader, get_pytorch_mlp
@@ -44,5 +45,6 @@ __all__ = [
     "make_loan_data",
     "make_spam_sfs",
     "make_spurious_data",
+    "make_vectorized_spam_sfs",
     "spam_pipeline_path",
 ]

@@ -12,6 +12,8 @@ from collections.abc import Callable, Hashable
 from types import SimpleNamespace  # noqa: F401 - used by the doctests
 from typing import Any
 
+import pandas as pd
+
 from snorkel_slice.preprocess.memo import content_key, fresh
 from snorkel_slice.row import Row, copy_row
 
@@ -106,7 +108,12 @@ class BasePreprocessor:
                 ) from err
             else:
                 return None if hit is None else fresh(hit, x)
-        y = copy_row(x) if type(x) is Row else copy.copy(x)
+        if isinstance(x, Row):
+            y = copy_row(x)
+        elif isinstance(x, pd.DataFrame):  # a vectorized SF's batch: a cheap copy-on-write view
+            y = x.copy(deep=False)
+        else:
+            y = copy.copy(x)
         for p in self.pre:
             y = p(y)
             if y is None:  # as in Snorkel, None means "no data point"; an SF using it says so

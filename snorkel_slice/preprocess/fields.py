@@ -7,6 +7,8 @@ from collections.abc import Callable, Hashable, Mapping
 from types import SimpleNamespace  # noqa: F401 - used by the doctests
 from typing import Any
 
+import pandas as pd
+
 from snorkel_slice.preprocess.core import BasePreprocessor
 
 
@@ -76,7 +78,9 @@ class Preprocessor(BasePreprocessor):
         )
 
     def _map(self, x: Any) -> Any:
-        values = {arg: getattr(x, field) for arg, field in self.field_names.items()}
+        frame = isinstance(x, pd.DataFrame)  # a vectorized SF's batch: fields are columns
+        values = {arg: x[field] if frame else getattr(x, field)
+                  for arg, field in self.field_names.items()}
         out = self.run(**values)
         if out is None:
             return None
@@ -94,5 +98,8 @@ class Preprocessor(BasePreprocessor):
                 )
             out = {self.mapped_field_names[k]: v for k, v in out.items() if k in self.mapped_field_names}
         for field, value in out.items():
-            setattr(x, field, value)
+            if frame:
+                x[field] = value
+            else:
+                setattr(x, field, value)
         return x

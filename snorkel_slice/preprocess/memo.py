@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from snorkel_slice.row import Row, copy_row
+from snorkel_slice.row import Row, copy_row, row_fields
 
 
 def content_key(x: Any) -> Hashable:
@@ -24,7 +24,9 @@ def content_key(x: Any) -> Hashable:
     >>> content_key(Row({"n": 1})) == content_key(Row({"n": 1.0}))
     False
     """
-    if type(x) is Row or isinstance(x, SimpleNamespace):
+    if isinstance(x, Row):
+        fields = row_fields(x)
+    elif isinstance(x, SimpleNamespace):
         fields = x.__dict__
     elif isinstance(x, Mapping) or hasattr(x, "items"):  # dict, pandas.Series
         fields = dict(x.items())
@@ -58,7 +60,7 @@ def _freeze(v: Any) -> Hashable:
 
 def fresh(y: Any, x: Any) -> Any:
     """A cached output for ``x``: a cached Row gets the caller's index label (equal content, other row)."""
-    if type(y) is Row:
+    if isinstance(y, Row):
         y = copy_row(y)
         y.name = getattr(x, "name", None)
     return y

@@ -1,9 +1,10 @@
 """Appliers: run SFs over a pandas DataFrame and return the slice matrix ``S``.
 
 ``S`` is a numpy recarray with one int64 field per SF, in SF order, 1 where the row is in the slice,
-exactly what ``snorkel.slicing.PandasSFApplier`` returns. The speed comes from how rows are fed to
-the SFs: each column is read once into a Python list and every row becomes a light ``Row`` (see
-``snorkel_slice.row``) instead of a ``pandas.Series`` built per row.
+exactly what ``snorkel.slicing.PandasSFApplier`` returns (or, with ``as_dataframe=True``, a compact
+DataFrame of bools). The speed comes from how rows are fed to the SFs: each column an SF reads is
+read once into a Python list and every row becomes a light ``LazyRow`` (see ``snorkel_slice.row``)
+instead of a ``pandas.Series`` built per row; vectorized SFs get the whole frame at once.
 """
 
 from __future__ import annotations
@@ -17,18 +18,14 @@ import pandas as pd
 from snorkel_slice.progress import progress
 from snorkel_slice.slicing.engine import (
     SlicingFunctionError,
-    apply_parallel,
+    apply_frame,
     apply_points,
-    apply_rows,
-    check_n_jobs,
-    frame_columns,
-    to_recarray,
+    check_frame,
 )
+from snorkel_slice.slicing.matrix import to_slice_matrix
+from snorkel_slice.slicing.pool import apply_parallel, check_n_jobs
 from snorkel_slice.slicing.sf import SlicingFunction
 from snorkel_slice.validation import check_bool, check_int
-
-# Rows per progress-bar update in the serial path: rare enough to cost nothing per row.
-_BAR_CHUNK = 4096
 
 
 class ApplierMetadata(NamedTuple):
@@ -40,10 +37,12 @@ class ApplierMetadata(NamedTuple):
 class PandasSFApplier:
     """Apply SFs to every row of a pandas DataFrame, producing the slice matrix ``S``.
 
-    Each SF receives a ``snorkel_slice.row.Row``: the row's columns as attributes (``x.text``) and
-    items (``x["text"]``), its index label as ``x.name``, and room for new fields that
-    preprocessors set (``x.polarity = ...``). What an SF does with Snorkel's row ``Series`` through
-    attribute or item access works unchanged.
+    Each row-wise SF receives a ``snorkel_slice.row.Row``: the row's columns as attributes
+    (``x.text``) and items (``x["text"]``), its index label as ``x.name``, and room for new fields
+    that preprocessors set (``x.polarity = ...``). What an SF does with Snorkel's row ``Series``
+    through attribute or item access works unchanged. A vectorized SF
+    (``@slicing_function(vectorized=True)``) receives the whole frame (with ``n_jobs``, each
+    worker's share of it) and returns one bool per row; both kinds mix in one list.
 
     Parameters
     ----------
@@ -72,7 +71,8 @@ class PandasSFApplier:
         fault_tolerant: bool = False,
         return_meta: bool = False,
         n_jobs: int = 1,
-    ) -> np.recarray | tuple[np.recarray, ApplierMetadata]:
+        as_dataframe: bool = False,
+    ) -> Any:
         """Run every SF on every row of ``df``.
 
         Parameters
@@ -91,11 +91,16 @@ class PandasSFApplier:
             Worker processes; -1 uses every core. Worth it for expensive SFs (e.g. TextBlob); ``S``
             is identical to ``n_jobs=1``. Memoized preprocessors keep one cache per worker. On Linux
             workers are forked, so any SF works; elsewhere SFs must be importable from a module.
+        as_dataframe
+            Return ``S`` as a DataFrame of bools (one column per SF, ``df``'s index), 1 byte per
+            row and SF instead of the recarray's 8: the layout for thousands of slices. Every
+            function that takes ``S`` accepts either.
 
         Returns
         -------
         S
-            Recarray of shape (n_rows,), one int64 0/1 field per SF, in SF order.
+            Recarray of shape (n_rows,), one int64 0/1 field per SF, in SF order (or the
+            DataFrame of bools).
         ApplierMetadata
             Only when ``return_meta`` is True.
         """
@@ -103,28 +108,21 @@ class PandasSFApplier:
             ("progress_bar", progress_bar),
             ("fault_tolerant", fault_tolerant),
             ("return_meta", return_meta),
+            ("as_dataframe", as_dataframe),
         ]:
             check_bool(arg, value)
         n_jobs = check_n_jobs(n_jobs)
-        names, columns, index = frame_columns(df)
-        with progress(
-            total=len(index), enabled=progress_bar, desc="Applying SFs", unit="rows"
-        ) as bar:
-            if n_jobs == 1 or len(index) == 0:
-                blocks = []
-                for start in range(0, len(index), _BAR_CHUNK):
-                    stop = start + _BAR_CHUNK
-                    part = [c[start:stop] for c in columns]
-                    blocks.append(
-                        apply_rows(self.sfs, names, part, index[start:stop], fault_tolerant)
-                    )
-                    bar.update(len(blocks[-1]))
+        check_frame(df)
+        with progress(total=len(df), enabled=progress_bar, desc="Applying SFs", unit="rows") as bar:
+            if n_jobs == 1 or len(df) == 0:
+                codes, faults = apply_frame(self.sfs, df, fault_tolerant, bar)
             else:
-                blocks = apply_parallel(
-                    self.sfs, names, columns, index, fault_tolerant, n_jobs, bar
-                )
-        codes = np.concatenate(blocks) if blocks else np.zeros((0, len(self.sfs)), np.int8)
-        S, faults = to_recarray(codes, [sf.name for sf in self.sfs])
+                blocks = apply_parallel(self.sfs, df, fault_tolerant, n_jobs, bar)
+                codes = np.concatenate([block for block, _ in blocks], axis=1)
+                faults = sum(f for _, f in blocks)
+        S, faults = to_slice_matrix(
+            codes, [sf.name for sf in self.sfs], df.index, as_dataframe, faults
+        )
         return (S, ApplierMetadata(faults)) if return_meta else S
 
     def __repr__(self) -> str:
@@ -170,9 +168,16 @@ class SFApplier:
                 f"data_points must be a sequence (list, tuple, array) of data points; got "
                 f"{type(data_points).__name__}."
             )
+        vectorized = [sf.name for sf in self.sfs if sf.vectorized]
+        if vectorized:
+            raise TypeError(
+                f"SFApplier runs SFs one data point at a time, but {vectorized} are vectorized "
+                "(they take a DataFrame batch). Put the data points in a DataFrame and use "
+                "PandasSFApplier, or write those SFs row-wise."
+            )
         with progress(data_points, enabled=progress_bar, desc="Applying SFs", unit="points") as bar:
             codes = apply_points(self.sfs, bar, fault_tolerant)
-        S, faults = to_recarray(codes.reshape(-1, len(self.sfs)), [sf.name for sf in self.sfs])
+        S, faults = to_slice_matrix(codes, [sf.name for sf in self.sfs])
         return (S, ApplierMetadata(faults)) if return_meta else S
 
 
@@ -244,8 +249,8 @@ def slice_dataframe(
             "slicing_function must be a snorkel_slice SlicingFunction, got "
             f"{type(slicing_function).__qualname__}; build it with @slicing_function()."
         )
-    S = PandasSFApplier([slicing_function]).apply(df, progress_bar=progress_bar)
-    return df.iloc[np.flatnonzero(S[slicing_function.name])]
+    S = PandasSFApplier([slicing_function]).apply(df, progress_bar=progress_bar, as_dataframe=True)
+    return df.iloc[np.flatnonzero(S[slicing_function.name].to_numpy())]
 
 
 def check_sfs(sfs: Any) -> list[SlicingFunction]:

@@ -1,7 +1,8 @@
 """Apply SFs to a dask DataFrame, partition by partition, on any dask scheduler or cluster.
 
-Each partition is a pandas DataFrame and goes through the same row machinery as
-``PandasSFApplier``, so ``S`` is identical to the pandas applier's on the computed frame. dask is
+Each partition is a pandas DataFrame and goes through the same engine as ``PandasSFApplier``
+(vectorized SFs get the partition as their batch), so ``S`` is identical to the pandas applier's on
+the computed frame. dask is
 imported only when ``apply`` runs: ``import snorkel_slice`` never needs it.
 """
 
@@ -14,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 from snorkel_slice.slicing.apply import ApplierMetadata, check_sfs
-from snorkel_slice.slicing.engine import apply_rows, frame_columns, to_recarray
+from snorkel_slice.slicing.engine import apply_frame
+from snorkel_slice.slicing.matrix import to_slice_matrix
 from snorkel_slice.slicing.sf import SlicingFunction
 from snorkel_slice.validation import check_bool
 
@@ -59,7 +61,8 @@ class DaskSFApplier:
         scheduler: Any = None,
         fault_tolerant: bool = False,
         return_meta: bool = False,
-    ) -> np.recarray | tuple[np.recarray, ApplierMetadata]:
+        as_dataframe: bool = False,
+    ) -> Any:
         """Run every SF on every row of ``ddf``; rows of ``S`` follow ``ddf``'s order.
 
         Parameters
@@ -74,6 +77,8 @@ class DaskSFApplier:
             (0) and counts a fault, instead of stopping with ``SlicingFunctionError``.
         return_meta
             Also return an ``ApplierMetadata`` with the fault count of every SF.
+        as_dataframe
+            Return ``S`` as a DataFrame of bools indexed like ``ddf`` (see ``PandasSFApplier``).
 
         Returns
         -------
@@ -91,7 +96,8 @@ class DaskSFApplier:
                 else "build one with dask.dataframe"
             )
             raise TypeError(f"ddf must be a dask DataFrame, got {type(ddf).__qualname__}; {hint}.")
-        for arg, value in [("fault_tolerant", fault_tolerant), ("return_meta", return_meta)]:
+        for arg, value in [("fault_tolerant", fault_tolerant), ("return_meta", return_meta),
+                           ("as_dataframe", as_dataframe)]:
             check_bool(arg, value)
         names = [sf.name for sf in self.sfs]
         meta = pd.DataFrame({name: pd.Series(dtype=np.int8) for name in names})
@@ -103,8 +109,10 @@ class DaskSFApplier:
                 f"scheduler must be one of {SCHEDULERS}, a dask.distributed Client, or None for "
                 f"dask's default; got {scheduler!r}."
             )
-        codes = codes.compute(scheduler=scheduler).to_numpy(dtype=np.int8)  # (n_rows, n_sfs)
-        S, faults = to_recarray(codes.reshape(-1, len(names)), names)
+        codes = codes.compute(scheduler=scheduler)
+        index = codes.index
+        codes = np.array(codes.to_numpy(dtype=np.int8).T, order="C")  # (n_sfs, n_rows)
+        S, faults = to_slice_matrix(codes, names, index, as_dataframe)
         return (S, ApplierMetadata(faults)) if return_meta else S
 
     def __repr__(self) -> str:
@@ -114,7 +122,6 @@ class DaskSFApplier:
 def _partition_codes(
     partition: pd.DataFrame, sfs: list[SlicingFunction], fault_tolerant: bool
 ) -> pd.DataFrame:
-    # Runs on a worker: the pandas applier's rows -> int8 codes (-1 marks a fault, counted later).
-    names, columns, index = frame_columns(partition)
-    codes = apply_rows(sfs, names, columns, index, fault_tolerant)
-    return pd.DataFrame(codes, index=partition.index, columns=[sf.name for sf in sfs])
+    # Runs on a worker: the pandas applier's engine -> int8 codes (-1 marks a fault, counted later).
+    codes, _ = apply_frame(sfs, partition, fault_tolerant)
+    return pd.DataFrame(codes.T, index=partition.index, columns=[sf.name for sf in sfs])

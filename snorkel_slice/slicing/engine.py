@@ -1,46 +1,74 @@
-"""The row engine shared by the pandas and dask appliers: frame -> rows -> SF codes -> ``S``.
+"""The engine every applier shares: a frame (or rows) and SFs in, int8 codes per SF and row out.
 
-Columns are read once as Python lists; each row becomes a ``Row`` (see ``snorkel_slice.row``) that
-every SF of that row shares. Results are int8 codes (1 in, 0 out, -1 fault), turned into Snorkel's
-recarray layout at the end. ``n_jobs > 1`` splits the rows into chunks run by worker processes. This is the one piece of
-hand-written parallelism in the package: joblib was measured against it and starts its workers
-too slowly for a one-off apply (see benchmarks/README.md, "Why not joblib").
+Codes are laid out SF-major, ``(n_sfs, n_rows)``: 1 in the slice, 0 out, -1 a fault. Vectorized
+SFs run once on the whole batch. Row-wise SFs run on ``LazyRow`` s that carry only the columns
+the SFs' code names (``columns.guess_columns``); any other column is read on first access, and
+columns are read from the frame one whole column at a time, only when first needed. Each SF runs
+over a chunk of rows in one list comprehension, the cheapest loop Python has; if anything goes
+wrong the chunk is replayed row by row, so the error names the first failing row as before.
 """
 
 from __future__ import annotations
 
 import functools
-import itertools
-import math
-import multiprocessing
-import os
-import pickle
-import sys
-from concurrent.futures import ProcessPoolExecutor
+import gc
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from snorkel_slice.row import Row
+from snorkel_slice.row import LazyRow
+from snorkel_slice.slicing.columns import guess_columns
 from snorkel_slice.slicing.sf import SlicingFunction, bad_return_message
-from snorkel_slice.validation import check_int
+from snorkel_slice.slicing.vectorized import batch_result, run_batch, span
 
-# Chunks per worker process: several, so one slow chunk does not leave the other cores idle.
-_CHUNKS_PER_JOB = 4
+CHUNK = 4096  # rows per row-wise chunk: bounds the rows alive at once, paces the progress bar
 
 
 class SlicingFunctionError(RuntimeError):
     """An SF raised (or returned a non-bool) on a row; the message names the SF and the row."""
 
 
-def frame_columns(df: Any) -> tuple[list[Any], list[list[Any]], list[Any]]:
-    """Column names, column values as Python lists, and index labels of a DataFrame.
+class FrameColumns(Mapping):
+    """A DataFrame's columns as Python lists, each read (``Series.tolist``) on first use.
 
     Examples
     --------
-    >>> frame_columns(pd.DataFrame({"a": [1, 2]}, index=[5, 6]))
-    (['a'], [[1, 2]], [5, 6])
+    >>> columns = FrameColumns(pd.DataFrame({"a": [1, 2], "b": ["x", "y"]}))
+    >>> columns["b"], list(columns)
+    (['x', 'y'], ['a', 'b'])
+    """
+
+    def __init__(self, df: pd.DataFrame) -> None:
+        self._df = df
+        self._positions = {name: j for j, name in enumerate(df.columns)}
+        self._lists: dict[Any, list[Any]] = {}
+
+    def __getitem__(self, key: Any) -> list[Any]:
+        try:
+            return self._lists[key]
+        except KeyError:
+            values = self._lists[key] = self._df.iloc[:, self._positions[key]].tolist()
+            return values
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._positions)
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+    def __contains__(self, key: Any) -> bool:
+        return key in self._positions
+
+
+def check_frame(df: Any) -> pd.DataFrame:
+    """Refuse what is not a pandas DataFrame with unique column names; return ``df``.
+
+    Examples
+    --------
+    >>> check_frame(pd.DataFrame({"a": [1]})).shape
+    (1, 1)
     """
     if not isinstance(df, pd.DataFrame):
         hint = (
@@ -49,83 +77,214 @@ def frame_columns(df: Any) -> tuple[list[Any], list[list[Any]], list[Any]]:
             else ("build one with pd.DataFrame(...)")
         )
         raise TypeError(f"df must be a pandas DataFrame, got {type(df).__qualname__}; {hint}.")
-    names = list(df.columns)
     if df.columns.has_duplicates:
         duplicates = sorted({str(c) for c in df.columns[df.columns.duplicated()]})
         raise ValueError(
             f"df has duplicated column names {duplicates}; an SF could not tell them apart. "
             "Rename them first, e.g. df.columns = [...]."
         )
-    # One .tolist() per column gives Python scalars without building any per-row Series.
-    columns = [df.iloc[:, j].tolist() for j in range(len(names))]
-    return names, columns, df.index.tolist()
+    return df
+
+
+def apply_frame(
+    sfs: list[SlicingFunction], df: pd.DataFrame, fault_tolerant: bool, bar: Any = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Run every SF on every row of ``df``: int8 codes ``(n_sfs, n_rows)`` and faults per SF.
+
+    Examples
+    --------
+    >>> short = SlicingFunction("short", lambda x: len(x.text) < 3)
+    >>> long = SlicingFunction("long", lambda df: df.text.str.len() > 3, vectorized=True)
+    >>> codes, faults = apply_frame([short, long], pd.DataFrame({"text": ["hi", "hello"]}), False)
+    >>> codes.tolist(), faults.tolist()
+    ([[1, 0], [0, 1]], [0, 0])
+    """
+    check_frame(df)
+    n = len(df)
+    codes = np.empty((len(sfs), n), np.int8)
+    faults = np.zeros(len(sfs), np.int64)
+    row_wise = [j for j, sf in enumerate(sfs) if not sf.vectorized]
+    for j, sf in enumerate(sfs):
+        if sf.vectorized:
+            codes[j] = vectorized_codes(sf, df, fault_tolerant)
+            if fault_tolerant and n:
+                faults[j] = n if codes[j, 0] < 0 else 0  # a vectorized SF faults its whole batch
+    if row_wise:
+        chosen = [sfs[j] for j in row_wise]
+        index = df.index
+        ranged = type(index) is pd.RangeIndex  # labels without building a list of them
+        labels = range(index.start, index.stop, index.step) if ranged else index.tolist()
+        columns = FrameColumns(df)
+        eager = guess_columns(chosen, list(columns))
+        for start in range(0, n, CHUNK):
+            stop = min(start + CHUNK, n)
+            block = apply_rows(chosen, columns, labels, fault_tolerant, start, stop, eager)
+            codes[row_wise, start:stop] = block
+            if fault_tolerant:
+                faults[row_wise] += np.count_nonzero(block < 0, axis=1)
+            if bar is not None:
+                bar.update(stop - start)
+    elif bar is not None:
+        bar.update(n)
+    return codes, faults
+
+
+def vectorized_codes(sf: SlicingFunction, batch: pd.DataFrame, fault_tolerant: bool) -> np.ndarray:
+    """int8 codes ``(n_rows,)`` of one vectorized SF on ``batch``; a raise faults the whole batch.
+
+    Examples
+    --------
+    >>> sf = SlicingFunction("short", lambda df: df.text.str.len() < 3, vectorized=True)
+    >>> vectorized_codes(sf, pd.DataFrame({"text": ["hi", "hello"]}), False)
+    array([1, 0], dtype=int8)
+    """
+    try:
+        raw = run_batch(sf, batch)
+    except Exception as err:
+        if fault_tolerant:
+            return np.full(len(batch), -1, np.int8)
+        raise SlicingFunctionError(
+            f"vectorized SF {sf.name!r} failed on a batch of {len(batch)} rows (index "
+            f"{span(batch.index)}): "
+            f"{type(err).__name__}: {err} -- fix the SF, or pass fault_tolerant=True to count the "
+            "batch's rows as faults (out of the slice)."
+        ) from err
+    # Checked outside the try: a result of the wrong shape or type is a bug, never a fault.
+    return batch_result(sf.name, raw, batch).view(np.int8)
 
 
 def apply_rows(
     sfs: list[SlicingFunction],
-    names: list[Any],
-    columns: list[list[Any]],
-    index: list[Any],
+    columns: Mapping[Any, Sequence[Any]],
+    index: Sequence[Any],
     fault_tolerant: bool,
+    start: int = 0,
+    stop: int | None = None,
+    eager: list[Any] | None = None,
 ) -> np.ndarray:
-    """Run the SFs on rows given column-wise; return int8 codes of shape (n_rows, n_sfs).
+    """Run row-wise SFs on rows ``start:stop`` given column-wise; int8 codes ``(n_sfs, n_rows)``.
 
-    A code is 1 (in the slice), 0 (out) or -1 (the SF raised; only when ``fault_tolerant``).
+    ``columns`` maps each field to its values (positions as in ``index``, the rows' labels);
+    ``eager`` names the fields every row is built with (default: ``guess_columns``).
 
     Examples
     --------
-    >>> from snorkel_slice.slicing.sf import SlicingFunction
     >>> is_big = SlicingFunction("is_big", lambda x: x.a > 1)
-    >>> apply_rows([is_big], ["a"], [[1, 2]], [0, 1], fault_tolerant=False)
-    array([[0],
-           [1]], dtype=int8)
+    >>> apply_rows([is_big], {"a": [1, 2], "b": [0, 0]}, [0, 1], fault_tolerant=False)
+    array([[0, 1]], dtype=int8)
     """
-    out: list[Any] = []
-    append = out.append
-    new_row = Row.__new__
+    stop = len(index) if stop is None else stop
+    if eager is None:
+        eager = guess_columns(sfs, list(columns))
+    rows = _rows(columns, index, start, stop, eager)
+    out = np.empty((len(sfs), len(rows)), np.int8)
+    if not rows:
+        return out
+    for j, (sf, call) in enumerate(_fast_call(sf) for sf in sfs):
+        if fault_tolerant:
+            out[j] = [_tolerant(call, x) for x in rows]
+            continue
+        try:
+            values = np.array([call(x) for x in rows])
+        except Exception:
+            values = None
+        if values is None or values.dtype != bool or values.shape != (len(rows),):
+            _replay(sfs, columns, index, start, stop, eager)  # raises for the first bad row
+            raise SlicingFunctionError(  # only if the replay ran clean: a flaky SF
+                f"SF {sf.name!r} failed on rows {start}..{stop - 1} but not when they were run "
+                "again one by one; it gives different results on the same rows."
+            )
+        out[j] = values
+    return out
+
+
+def _rows(
+    columns: Mapping[Any, Sequence[Any]], index: Sequence[Any], start: int, stop: int,
+    eager: list[Any],
+) -> list[LazyRow]:
+    # One LazyRow per row, with the eager fields filled and the rest left to columns. The cyclic
+    # garbage collector is paused meanwhile: these rows form no cycles, and its passes over
+    # thousands of new objects cost more than building them (restored as it was, always).
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _build_rows(columns, index, start, stop, eager)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _build_rows(
+    columns: Mapping[Any, Sequence[Any]], index: Sequence[Any], start: int, stop: int,
+    eager: list[Any],
+) -> list[LazyRow]:
+    new = LazyRow.__new__
+    rows = []
+    append = rows.append
+    labels = index[start:stop]
+    if len(eager) == 1:
+        key = eager[0]
+        for i, (label, value) in enumerate(zip(labels, columns[key][start:stop], strict=True), start):
+            x = new(LazyRow)
+            x.__dict__ = {key: value}
+            x.name, x._columns, x._position = label, columns, i
+            append(x)
+        return rows
+    parts = [columns[key][start:stop] for key in eager]
+    values_iter = zip(*parts, strict=True) if parts else ((),) * (stop - start)
+    for i, (label, values) in enumerate(zip(labels, values_iter, strict=True), start):
+        x = new(LazyRow)
+        x.__dict__ = dict(zip(eager, values, strict=True))
+        x.name, x._columns, x._position = label, columns, i
+        append(x)
+    return rows
+
+
+def _tolerant(call: Any, x: Any) -> int:
+    try:
+        result = call(x)
+    except Exception:
+        return -1
+    return 1 if result is True else 0 if result is False else _code(result)
+
+
+def _code(result: Any) -> int:
+    return int(result) if isinstance(result, np.bool_) else -1
+
+
+def _replay(
+    sfs: list[SlicingFunction], columns: Mapping[Any, Sequence[Any]], index: Sequence[Any],
+    start: int, stop: int, eager: list[Any],
+) -> None:
+    # Row by row, SF by SF, on fresh rows: raise for the first (row, SF) that fails.
     calls = [_fast_call(sf) for sf in sfs]
-    # A frame without columns still has rows: zip(*[]) would yield none.
-    values_iter = zip(*columns, strict=True) if columns else itertools.repeat((), len(index))
     sf = label = None
     try:
-        for label, values in zip(index, values_iter, strict=True):
-            x = new_row(Row)
-            x.__dict__ = dict(zip(names, values, strict=True))
-            x.name = label
+        for x in _rows(columns, index, start, stop, eager):
+            label = x.name
             for sf, call in calls:
-                if fault_tolerant:
-                    try:
-                        result = call(x)
-                        if result is not True and result is not False:
-                            result = _as_bool(sf, result)
-                    except Exception:
-                        result = -1
-                else:
-                    result = call(x)
-                    if result is not True and result is not False:
-                        result = _as_bool(sf, result)
-                append(result)
+                result = call(x)
+                if result is not True and result is not False and not isinstance(result, np.bool_):
+                    raise TypeError(bad_return_message(sf.name, result))
     except Exception as err:
         raise SlicingFunctionError(
             f"SF {getattr(sf, 'name', sf)!r} failed on the row with index {label!r}: "
             f"{type(err).__name__}: {err} -- fix the SF, or pass fault_tolerant=True to count "
             "such rows as faults (out of the slice)."
         ) from err
-    return np.array(out, dtype=np.int8).reshape(len(index), len(sfs))
 
 
 def apply_points(
     sfs: list[SlicingFunction], points: Any, fault_tolerant: bool
 ) -> np.ndarray:
-    """Run the SFs on each data point of a sequence; int8 codes (n_points, n_sfs), as ``apply_rows``.
+    """Run row-wise SFs on each data point of a sequence; int8 codes ``(n_sfs, n_points)``.
 
     Examples
     --------
     >>> from types import SimpleNamespace
-    >>> from snorkel_slice.slicing.sf import SlicingFunction
     >>> is_big = SlicingFunction("is_big", lambda x: x.a > 1)
-    >>> apply_points([is_big], [SimpleNamespace(a=1), SimpleNamespace(a=2)], False).ravel().tolist()
-    [0, 1]
+    >>> apply_points([is_big], [SimpleNamespace(a=1), SimpleNamespace(a=2)], False).tolist()
+    [[0, 1]]
     """
     out: list[Any] = []
     calls = [_fast_call(sf) for sf in sfs]
@@ -136,7 +295,9 @@ def apply_points(
                 try:
                     result = call(x)
                     if result is not True and result is not False:
-                        result = _as_bool(sf, result)
+                        if not isinstance(result, np.bool_):
+                            raise TypeError(bad_return_message(sf.name, result))
+                        result = bool(result)
                 except Exception:
                     if not fault_tolerant:
                         raise
@@ -148,138 +309,14 @@ def apply_points(
             f"{err} -- fix the SF, or pass fault_tolerant=True to count such points as faults "
             "(out of the slice)."
         ) from err
-    return np.array(out, dtype=np.int8).reshape(-1, len(sfs))
+    return np.array(out, dtype=np.int8).reshape(-1, len(sfs)).T
 
 
 def _fast_call(sf: SlicingFunction) -> tuple[SlicingFunction, Any]:
     # Skip SlicingFunction.__call__ (one Python frame per row and SF) when it adds nothing but
-    # the bool check, which apply_rows does inline; the SF itself still does it when pre is set.
+    # the bool check, which the engine does on the whole chunk; the SF does it itself with pre.
     if sf.pre:
         return sf, sf
     if sf.resources:
         return sf, functools.partial(sf.f, **sf.resources)
     return sf, sf.f
-
-
-def _as_bool(sf: SlicingFunction, result: Any) -> bool:
-    if isinstance(result, np.bool_):
-        return bool(result)
-    raise TypeError(bad_return_message(sf.name, result))
-
-
-def to_recarray(codes: np.ndarray, sf_names: list[str]) -> tuple[np.recarray, dict[str, int]]:
-    """Turn (n_rows, n_sfs) codes into Snorkel's ``S`` layout and per-SF fault counts.
-
-    Examples
-    --------
-    >>> S, faults = to_recarray(np.array([[1, -1], [0, 1]], dtype=np.int8), ["a", "b"])
-    >>> S.a, S.b, faults
-    (array([1, 0]), array([0, 1]), {'a': 0, 'b': 1})
-    """
-    faults = {name: int(n) for name, n in zip(sf_names, (codes < 0).sum(axis=0), strict=True)}
-    # (n_rows, n_sfs) int64, row-major, viewed as one record per row: Snorkel's dtype and layout.
-    values = np.ascontiguousarray(codes > 0, dtype=np.int64)
-    dtype = np.dtype([(name, np.int64) for name in sf_names])
-    S = values.view(dtype).reshape(len(values)).view(np.recarray)
-    return S, faults
-
-
-def check_n_jobs(n_jobs: Any) -> int:
-    """Validate ``n_jobs`` and resolve -1 to the number of cores.
-
-    Examples
-    --------
-    >>> check_n_jobs(2)
-    2
-    """
-    if n_jobs == -1 and not isinstance(n_jobs, bool):
-        return os.cpu_count() or 1
-    return check_int("n_jobs", n_jobs, low=1, hint="Use 1, 2, ... or -1 for every core.")
-
-
-def _fork_available() -> bool:
-    # fork is the default on Linux only; macOS offers it but system libraries may crash after it.
-    return sys.platform == "linux" and "fork" in multiprocessing.get_all_start_methods()
-
-
-def _check_picklable(sfs: list[SlicingFunction]) -> None:
-    for sf in sfs:
-        try:
-            pickle.dumps(sf)
-        except Exception as err:
-            raise TypeError(
-                f"n_jobs > 1 needs to send SF {sf.name!r} to worker processes, but it cannot be "
-                f"pickled ({type(err).__name__}: {err}). Define its function (and any "
-                "preprocessor's) at the top level of a .py module and import it, or use n_jobs=1."
-            ) from err
-
-
-# Work handed to forked workers through inherited memory rather than pickles: the SFs may be
-# closures or notebook functions that cannot be pickled, and the columns need not be copied.
-_FORKED_JOBS: dict[int, tuple[Any, ...]] = {}
-
-
-def _run_forked(token: int, start: int, stop: int) -> np.ndarray:
-    sfs, names, columns, index, fault_tolerant = _FORKED_JOBS[token]
-    part = [c[start:stop] for c in columns]
-    return apply_rows(sfs, names, part, index[start:stop], fault_tolerant)
-
-
-def apply_parallel(
-    sfs: list[SlicingFunction],
-    names: list[Any],
-    columns: list[list[Any]],
-    index: list[Any],
-    fault_tolerant: bool,
-    n_jobs: int,
-    bar: Any,
-) -> list[np.ndarray]:
-    """``apply_rows`` over chunks of rows in ``n_jobs`` worker processes; blocks in row order.
-
-    On Linux the workers are forked and inherit the SFs and columns (nothing is pickled, so
-    closures and notebook functions work, and memoized preprocessors start from the parent's
-    cache). Elsewhere they are spawned and the SFs must be picklable (importable from a module).
-
-    Examples
-    --------
-    >>> from types import SimpleNamespace
-    >>> from snorkel_slice.slicing.sf import SlicingFunction
-    >>> is_big = SlicingFunction("is_big", lambda x: x.a > 1)
-    >>> no_bar = SimpleNamespace(update=lambda n: None)
-    >>> blocks = apply_parallel([is_big], ["a"], [[1, 2, 3]], [0, 1, 2], False, 2, no_bar)
-    >>> np.concatenate(blocks).ravel().tolist()
-    [0, 1, 1]
-    """
-    n = len(index)
-    size = math.ceil(n / (n_jobs * _CHUNKS_PER_JOB))
-    bounds = [(start, min(start + size, n)) for start in range(0, n, size)]
-    forking = _fork_available()
-    context = multiprocessing.get_context("fork" if forking else "spawn")
-    if not forking:
-        _check_picklable(sfs)
-    token = id(columns)
-    if forking:
-        _FORKED_JOBS[token] = (sfs, names, columns, index, fault_tolerant)
-    blocks: list[np.ndarray] = []
-    try:
-        with ProcessPoolExecutor(min(n_jobs, len(bounds)), mp_context=context) as pool:
-            futures = []
-            for start, stop in bounds:
-                if forking:
-                    futures.append(pool.submit(_run_forked, token, start, stop))
-                else:
-                    part = [c[start:stop] for c in columns]
-                    futures.append(
-                        pool.submit(apply_rows, sfs, names, part, index[start:stop], fault_tolerant)
-                    )
-            try:
-                # Collected in row order, so a failing SF reports the same (first) row as n_jobs=1.
-                for future in futures:
-                    blocks.append(future.result())
-                    bar.update(len(blocks[-1]))
-            except BaseException:
-                pool.shutdown(wait=True, cancel_futures=True)
-                raise
-    finally:
-        _FORKED_JOBS.pop(token, None)
-    return blocks

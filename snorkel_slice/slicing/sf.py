@@ -18,6 +18,7 @@ import numpy as np
 
 from snorkel_slice.preprocess.core import BasePreprocessor, check_preprocessors
 from snorkel_slice.slicing.matrix import RESERVED_NAMES
+from snorkel_slice.slicing.vectorized import call_vectorized, check_batch_preprocessors
 
 
 class SlicingFunction:
@@ -33,6 +34,11 @@ class SlicingFunction:
         Keyword arguments passed to ``f`` on every call, e.g. a keyword list.
     pre
         Preprocessors run, in order, on the data point before ``f``.
+    vectorized
+        If True, ``f`` receives a pandas DataFrame, a batch of rows, and returns one bool per row
+        (a bool array or Series of the batch's length); its ``pre`` preprocessors receive and
+        return the batch too (column-level: ``df["lower"] = df.text.str.lower()``). The appliers
+        call it once per batch instead of once per row. See ``snorkel_slice.slicing.vectorized``.
 
     Examples
     --------
@@ -46,6 +52,10 @@ class SlicingFunction:
     True
     >>> keyword_please
     SlicingFunction(name='keyword_please', pre=[])
+    >>> import pandas as pd
+    >>> short = SlicingFunction("short", lambda df: df.text.str.len() < 5, vectorized=True)
+    >>> short(pd.DataFrame({"text": ["hi", "hello there"]}))
+    array([ True, False])
     """
 
     def __init__(
@@ -54,8 +64,11 @@ class SlicingFunction:
         f: Callable[..., bool],
         resources: Mapping[str, Any] | None = None,
         pre: list[BasePreprocessor] | None = None,
+        vectorized: bool = False,
     ) -> None:
         check_sf_name(name)
+        if not isinstance(vectorized, bool):
+            raise TypeError(f"SF {name!r}: vectorized must be True or False, got {vectorized!r}.")
         if not callable(f):
             raise TypeError(
                 f"SF {name!r}: f must be a function of one data point returning a bool, "
@@ -74,9 +87,17 @@ class SlicingFunction:
         self.f = f
         self.resources = resources
         self.pre = check_preprocessors(pre, owner=f"SF {name!r}")
+        self.vectorized = vectorized
+        if vectorized:
+            check_batch_preprocessors(name, self.pre)
 
-    def __call__(self, x: Any) -> bool:
-        """Run the preprocessors and ``f`` on ``x``; return whether ``x`` is in the slice."""
+    def __call__(self, x: Any) -> bool | np.ndarray:
+        """Run the preprocessors and ``f`` on ``x``; return whether ``x`` is in the slice.
+
+        A vectorized SF takes a DataFrame and returns a bool ndarray, one value per row.
+        """
+        if self.vectorized:
+            return call_vectorized(self, x)
         for p in self.pre:
             x = p(x)
             if x is None:
@@ -93,7 +114,8 @@ class SlicingFunction:
         raise TypeError(bad_return_message(self.name, result))
 
     def __repr__(self) -> str:
-        return f"SlicingFunction(name={self.name!r}, pre={[p.name for p in self.pre]})"
+        vectorized = ", vectorized=True" if self.vectorized else ""
+        return f"SlicingFunction(name={self.name!r}, pre={[p.name for p in self.pre]}{vectorized})"
 
 
 class slicing_function:
@@ -107,6 +129,8 @@ class slicing_function:
         Keyword arguments passed to the function on every call.
     pre
         Preprocessors run, in order, on the data point before the function.
+    vectorized
+        If True, the function takes a DataFrame batch and returns one bool per row.
 
     Examples
     --------
@@ -117,6 +141,11 @@ class slicing_function:
     ...     return len(x.text.split()) < 5
     >>> short_comment(Row({"text": "cool video!"}))
     True
+    >>> @slicing_function(vectorized=True)
+    ... def short_text(df):
+    ...     return df.text.str.len() < 20
+    >>> short_text
+    SlicingFunction(name='short_text', pre=[], vectorized=True)
     """
 
     def __init__(
@@ -124,6 +153,7 @@ class slicing_function:
         name: str | None = None,
         resources: Mapping[str, Any] | None = None,
         pre: list[BasePreprocessor] | None = None,
+        vectorized: bool = False,
     ) -> None:
         if callable(name):
             raise ValueError(  # ValueError, as Snorkel raises
@@ -134,11 +164,13 @@ class slicing_function:
         self.name = name
         self.resources = resources
         self.pre = pre
+        self.vectorized = vectorized
 
     def __call__(self, f: Callable[..., bool]) -> SlicingFunction:
         """Wrap ``f`` in a ``SlicingFunction``."""
         name = self.name if self.name is not None else getattr(f, "__name__", None)
-        return SlicingFunction(name, f, resources=self.resources, pre=self.pre)
+        return SlicingFunction(name, f, resources=self.resources, pre=self.pre,
+                               vectorized=self.vectorized)
 
 
 def check_sf_name(name: Any) -> None:

@@ -2,7 +2,8 @@
 
 Each partition's rows go through the same row machinery as ``PandasSFApplier`` on Spark's Python
 workers, and only small int8 slice codes travel back to the driver, so ``S`` is identical to the
-pandas applier's on the same rows. pyspark is imported only when ``apply`` runs:
+pandas applier's on the same rows. Vectorized SFs run on pandas batches of each partition through
+``mapInPandas`` (``spark_vectorized.py``). pyspark is imported only when ``apply`` runs:
 ``import snorkel_slice`` never needs it, and neither does a learner who never uses Spark.
 """
 
@@ -18,7 +19,8 @@ import numpy as np
 import pandas as pd
 
 from snorkel_slice.slicing.apply import ApplierMetadata, check_sfs
-from snorkel_slice.slicing.engine import SlicingFunctionError, apply_rows, to_recarray
+from snorkel_slice.slicing.engine import SlicingFunctionError, apply_rows
+from snorkel_slice.slicing.matrix import to_slice_matrix
 from snorkel_slice.slicing.sf import SlicingFunction
 from snorkel_slice.validation import check_bool
 
@@ -66,7 +68,8 @@ class SparkSFApplier:
         data: Any,
         fault_tolerant: bool = False,
         return_meta: bool = False,
-    ) -> np.recarray | tuple[np.recarray, ApplierMetadata]:
+        as_dataframe: bool = False,
+    ) -> Any:
         """Run every SF on every row of ``data``; rows of ``S`` follow ``data``'s partition order.
 
         That is the order ``data.collect()`` gives: a DataFrame made from a pandas frame or read
@@ -83,6 +86,8 @@ class SparkSFApplier:
             (0) and counts a fault, instead of stopping with ``SlicingFunctionError``.
         return_meta
             Also return an ``ApplierMetadata`` with the fault count of every SF.
+        as_dataframe
+            Return ``S`` as a DataFrame of bools (see ``PandasSFApplier``).
 
         Returns
         -------
@@ -91,11 +96,48 @@ class SparkSFApplier:
         ApplierMetadata
             Only when ``return_meta`` is True.
         """
-        for arg, value in [("fault_tolerant", fault_tolerant), ("return_meta", return_meta)]:
+        for arg, value in [("fault_tolerant", fault_tolerant), ("return_meta", return_meta),
+                           ("as_dataframe", as_dataframe)]:
             check_bool(arg, value)
         rdd = _as_rdd(data)
         names = [sf.name for sf in self.sfs]
-        run = functools.partial(_partition_codes, sfs=self.sfs, fault_tolerant=fault_tolerant)
+        vectorized = [j for j, sf in enumerate(self.sfs) if sf.vectorized]
+        row_wise = [j for j, sf in enumerate(self.sfs) if not sf.vectorized]
+        parts = []
+        if vectorized:
+            if data is rdd:
+                raise TypeError(
+                    f"vectorized SFs {[names[j] for j in vectorized]} need a Spark DataFrame (they "
+                    "run on pandas batches of it); make one with spark.createDataFrame(rdd)."
+                )
+            from pyspark.errors import PythonException
+
+            from snorkel_slice.slicing.spark_vectorized import spark_vectorized_codes
+
+            try:
+                parts.append(spark_vectorized_codes(
+                    data, [self.sfs[j] for j in vectorized], fault_tolerant))
+            except PythonException as err:
+                setup = _worker_setup_error(err, rdd.context.pythonExec)
+                if setup is None:
+                    raise
+                raise setup from err
+        if row_wise:
+            parts.append(self._row_codes(rdd, [self.sfs[j] for j in row_wise], fault_tolerant))
+        codes = np.empty((len(names), parts[0].shape[1]), np.int8)
+        for rows, part in zip([j for j in (vectorized, row_wise) if j], parts, strict=True):
+            if part.shape[1] != codes.shape[1]:
+                raise RuntimeError(
+                    f"Spark gave {part.shape[1]} rows to some SFs and {codes.shape[1]} to others; "
+                    "the data changed between two passes (is it nondeterministic? cache() it)."
+                )
+            codes[rows] = part
+        S, faults = to_slice_matrix(codes, names, None, as_dataframe)
+        return (S, ApplierMetadata(faults)) if return_meta else S
+
+    def _row_codes(self, rdd: Any, sfs: list[SlicingFunction], fault_tolerant: bool) -> np.ndarray:
+        # Row-wise SFs over the RDD of pyspark Rows: int8 codes (n_sfs, n_rows).
+        run = functools.partial(_partition_codes, sfs=sfs, fault_tolerant=fault_tolerant)
         from pyspark.errors import PythonException
 
         try:
@@ -111,10 +153,8 @@ class SparkSFApplier:
             if failure is not None:  # the first failing partition holds the first failing row
                 raise _failure_error(failure, partition, offset)
             blocks.append(codes)
-            offset += len(codes)
-        codes = np.concatenate(blocks) if blocks else np.zeros((0, len(names)), np.int8)
-        S, faults = to_recarray(codes.reshape(-1, len(names)), names)  # (n_rows,) records
-        return (S, ApplierMetadata(faults)) if return_meta else S
+            offset += codes.shape[1]
+        return np.concatenate(blocks, axis=1) if blocks else np.zeros((len(sfs), 0), np.int8)
 
     def __repr__(self) -> str:
         return f"SparkSFApplier(sfs={[sf.name for sf in self.sfs]})"
@@ -177,15 +217,15 @@ def _partition_codes(
             if fields is None or (fields is not names and fields != names):
                 yield partition, None, _bad_row(row, fields, names, done + i)
                 return
-        columns = [list(column) for column in zip(*chunk, strict=True)]  # (n_fields, n_rows)
+        columns = dict(zip(names, (list(c) for c in zip(*chunk, strict=True)), strict=True))
         try:
-            blocks.append(apply_rows(sfs, names, columns, range(done, done + len(chunk)),
+            blocks.append(apply_rows(sfs, columns, range(done, done + len(chunk)),
                                      fault_tolerant))
         except SlicingFunctionError as err:
             yield partition, None, ("SlicingFunctionError", str(err), -1)
             return
         done += len(chunk)
-    codes = np.concatenate(blocks) if blocks else np.zeros((0, len(sfs)), np.int8)
+    codes = np.concatenate(blocks, axis=1) if blocks else np.zeros((len(sfs), 0), np.int8)
     yield partition, codes, None
 
 

@@ -12,7 +12,7 @@ from snorkel.slicing import slicing_function as snorkel_slicing_function
 from spam_sfs import ALL, CHEAP, build_sfs
 
 from snorkel_slice.preprocess.core import LambdaPreprocessor
-from snorkel_slice.slicing import engine
+from snorkel_slice.slicing import pool
 from snorkel_slice.slicing.apply import (
     ApplierMetadata,
     PandasSFApplier,
@@ -199,7 +199,7 @@ def test_n_jobs_gives_identical_S_with_closures_and_memoized_preprocessors(spam)
 
 def test_spawned_workers_give_identical_S(monkeypatch, spam):
     # Where fork is not used (macOS, Windows) workers are spawned and SFs travel by pickle.
-    monkeypatch.setattr(engine, "_fork_available", lambda: False)
+    monkeypatch.setattr(pool, "_fork_available", lambda: False)
     sfs = build_sfs("snorkel_slice", CHEAP)
     df = spam[1].iloc[:40]
     serial = PandasSFApplier(sfs).apply(df, progress_bar=False)

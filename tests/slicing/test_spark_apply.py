@@ -249,3 +249,30 @@ def test_importing_the_package_does_not_import_pyspark():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_vectorized_sfs_run_on_pandas_batches_mixed_with_row_wise_ones(spark, spam_test):
+    from snorkel_slice.datasets.spam_vectorized import make_vectorized_spam_sfs
+
+    # Defined here so that they travel to the workers by value.
+    def long_text(df, limit):
+        return (df.text.str.len() > limit).to_numpy()
+
+    def wrong_length(df):
+        return (df.text.str.len() > 3).to_numpy()[:1]
+
+    sfs = [SlicingFunction("long", long_text, resources=dict(limit=40), vectorized=True),
+           *make_spam_sfs(("short_comment",)),
+           *make_vectorized_spam_sfs(("keyword_please", "short_link"))]
+    sdf = spark.createDataFrame(spam_test).repartition(3)
+    ordered = sdf.toPandas()  # the row order Spark gives
+    S, meta = SparkSFApplier(sfs).apply(sdf, return_meta=True)
+    check_same_S(S, PandasSFApplier(sfs).apply(ordered, progress_bar=False))
+    assert S.dtype.names == ("long", "short_comment", "keyword_please", "short_link")
+    assert meta.faults == dict.fromkeys(S.dtype.names, 0)
+    frame = SparkSFApplier(sfs).apply(sdf, as_dataframe=True)
+    assert all(t == np.dtype(bool) for t in frame.dtypes) and frame["long"].sum() == S.long.sum()
+    with pytest.raises(TypeError, match=r"vectorized SFs \['long', 'keyword_please', 'short_link'\] need a Spark DataFrame"):
+        SparkSFApplier(sfs).apply(sdf.rdd)
+    with pytest.raises(ValueError, match=r"vectorized SF 'bad' returned 1 values for a batch of \d+ rows.* \(Spark partition \d+, batch 0, from row \d+ of the data\)"):
+        SparkSFApplier([SlicingFunction("bad", wrong_length, vectorized=True)]).apply(sdf)
