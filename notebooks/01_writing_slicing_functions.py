@@ -19,7 +19,7 @@
 # **Goal:** describe the parts of a dataset you care about as slicing functions (SFs), and see
 # exactly which comments fall into each slice.
 #
-# *Time: about 40 minutes (estimate). Assumes: Python and a little pandas; no earlier lesson. Next:
+# *Time: about 65 minutes (an estimate by `tools/lesson_stats.py`). Assumes: Python and a little pandas; no earlier lesson. Next:
 # [02. Monitoring slices](02_monitoring_slices.ipynb), which scores a model on the slices written
 # here.*
 #

@@ -19,7 +19,7 @@
 # **Goal:** score a model overall and on every slice, and tell a real weak spot from noise by
 # reading each slice's size and confidence interval.
 #
-# *Time: about 35 minutes. Assumes: [01. Writing slicing functions](01_writing_slicing_functions.ipynb)
+# *Time: about 65 minutes (an estimate by `tools/lesson_stats.py`). Assumes: [01. Writing slicing functions](01_writing_slicing_functions.ipynb)
 # (SFs and the slice matrix `S`), and the idea of precision, recall and F1. Next:
 # [03. Finding and confirming slices](03_finding_and_confirming_slices.ipynb), which finds the
 # slices you did not think of, and confirms them on fresh rows.*

@@ -19,7 +19,7 @@
 # **Goal:** let `find_slices` propose weak slices from a model's errors on one split, and confirm
 # them with `compare_slices` on rows the search never saw.
 #
-# *Time: about 30 minutes. Assumes: [02. Monitoring slices](02_monitoring_slices.ipynb) (scores
+# *Time: about 45 minutes (an estimate by `tools/lesson_stats.py`). Assumes: [02. Monitoring slices](02_monitoring_slices.ipynb) (scores
 # per slice, `compare_slices`, Holm's correction). Next:
 # [04. Fixing a weak slice](04_fixing_a_weak_slice.ipynb), which tries every standard remedy on
 # a confirmed weak slice.*

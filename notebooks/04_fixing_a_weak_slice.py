@@ -19,7 +19,7 @@
 # **Goal:** try every standard remedy for a weak slice on the same data, seeds and model selection,
 # and read off which ones pay, where, and at what cost to the overall score.
 #
-# *Time: about 40 minutes. Assumes: [03. Finding and confirming slices](03_finding_and_confirming_slices.ipynb)
+# *Time: about 60 minutes (an estimate by `tools/lesson_stats.py`). Assumes: [03. Finding and confirming slices](03_finding_and_confirming_slices.ipynb)
 # (a weak slice, confirmed on fresh rows) and a little PyTorch (a network is an `nn.Module`).
 # Next: [05. Slice-based learning](05_slice_based_learning.ipynb), which opens up one of the
 # remedies and the `Trainer` used here.*

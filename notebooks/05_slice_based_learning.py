@@ -19,7 +19,7 @@
 # **Goal:** train a model that grows an expert for every slice you name, and find out honestly
 # whether it beats the same network trained without slices.
 #
-# *Time: about 40 minutes. Assumes: [01](01_writing_slicing_functions.ipynb) (SFs and `S`),
+# *Time: about 55 minutes (an estimate by `tools/lesson_stats.py`). Assumes: [01](01_writing_slicing_functions.ipynb) (SFs and `S`),
 # [02](02_monitoring_slices.ipynb) (per-slice scores and intervals) and a little PyTorch
 # (`nn.Linear`, `nn.Sequential`). Next: [06. When slicing pays](06_when_slicing_pays.ipynb), which
 # shows on 2-D data when the experts help and when they do not.*

@@ -20,7 +20,7 @@
 # how much wrong slices cost them, and how to tell the help of slice supervision from the help of
 # extra parameters.
 #
-# *Time: about 50 minutes (an estimate). Assumes:
+# *Time: about 90 minutes (an estimate by `tools/lesson_stats.py`). Assumes:
 # [05. Slice-based learning](05_slice_based_learning.ipynb) (`SliceAwareClassifier`, `Trainer`,
 # comparing over seeds). Next: [07. Slicing functions with NLP](07_slicing_functions_with_nlp.ipynb),
 # which writes SFs from the words of a text.*

@@ -19,7 +19,7 @@
 # **Goal:** write SFs that read a spaCy `Doc` (tokens, sentences, entities) instead of raw text,
 # with a small rule-based pipeline that needs no download, and know what only a trained model adds.
 #
-# *Time: about 30 minutes. Assumes: [01. Writing slicing functions](01_writing_slicing_functions.ipynb)
+# *Time: about 50 minutes (an estimate by `tools/lesson_stats.py`). Assumes: [01. Writing slicing functions](01_writing_slicing_functions.ipynb)
 # (SFs, `S`, preprocessors) and [02. Monitoring slices](02_monitoring_slices.ipynb) (per-slice
 # scores with intervals); no spaCy experience. Next:
 # [08. Scaling out](08_scaling_out.ipynb), for when the text is too large for one process.*

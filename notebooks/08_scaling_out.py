@@ -19,11 +19,10 @@
 # **Goal:** tell when `PandasSFApplier` is enough, when `n_jobs` helps, when to write vectorized
 # SFs, and when to move to Dask or Spark, with an identical slice matrix `S` everywhere.
 #
-# *Time: about 30 minutes. Assumes: [01. Writing slicing functions](01_writing_slicing_functions.ipynb)
-# (SFs, the slice matrix `S`, memoized preprocessors). Next: [07. Slicing functions with
-# NLP](07_slicing_functions_with_nlp.ipynb), or take the SFs of lesson 01 and the monitoring of
-# [02. Monitoring slices](02_monitoring_slices.ipynb) to your own data, with the applier this
-# lesson helps you choose.*
+# *Time: about 90 minutes (an estimate by `tools/lesson_stats.py`). Assumes: [01. Writing slicing functions](01_writing_slicing_functions.ipynb)
+# (SFs, the slice matrix `S`, memoized preprocessors). Next:
+# [09. Watching slices over time](09_watching_slices_over_time.ipynb), which keeps scoring the
+# slices as new data arrives.*
 #
 # In this lesson you will:
 # 1. measure how fast `PandasSFApplier` runs on your machine and how much memory the frame takes;

@@ -20,7 +20,7 @@
 # share, then the metric alarm once labels arrive, and alert only on changes that survive a
 # correction for every slice and week tested.
 #
-# *Time: about 30 minutes. Assumes: [02. Monitoring slices](02_monitoring_slices.ipynb) (scores
+# *Time: about 45 minutes (an estimate by `tools/lesson_stats.py`). Assumes: [02. Monitoring slices](02_monitoring_slices.ipynb) (scores
 # with intervals) and [03. Finding and confirming slices](03_finding_and_confirming_slices.ipynb)
 # (`compare_slices`, Holm's correction). Next: [10. Capstone](10_capstone.ipynb), the whole loop
 # on new data.*

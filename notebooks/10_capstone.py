@@ -19,7 +19,7 @@
 # **Goal:** run the whole loop of this course on data you have not seen: find a weak slice,
 # confirm it on fresh rows, fix it, and watch it in production.
 #
-# *Time: about 45 minutes. Assumes: lessons 01 to 09, above all
+# *Time: about 50 minutes (an estimate by `tools/lesson_stats.py`). Assumes: lessons 01 to 09, above all
 # [03. Finding and confirming slices](03_finding_and_confirming_slices.ipynb) and
 # [09. Watching slices over time](09_watching_slices_over_time.ipynb). Next: your own model and
 # data.*

@@ -2,7 +2,8 @@
 
 The subpackages and public names follow Snorkel's (``snorkel_slice.slicing``, ``.preprocess``,
 ``.analysis``, ``.classification``, ``.utils``), so what a learner writes here also works with
-Snorkel; the implementation is the course's own. Every public name is also importable from here.
+Snorkel; the implementation is the course's own. The names the lessons use most are also
+importable from here (``__all__``); every public name is in its subpackage's ``__all__``.
 Names that need torch (the classifiers, datasets, loaders and trainer) load on first use, so
 ``import snorkel_slice`` for writing, applying and scoring SFs does not import torch.
 """
