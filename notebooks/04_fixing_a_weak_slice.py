@@ -66,6 +66,7 @@ from snorkel_slice.classification import (
     per_seed,
     plot_fixes,
     set_seed,
+    slice_weights,
     summarize_fixes,
 )
 from snorkel_slice.datasets import (
@@ -634,8 +635,22 @@ pd.DataFrame({f"{k} of 3": binomtest(k, 3).proportion_ci() for k in (1, 3)}, ind
 
 # %% [markdown]
 # 1 of 3 is compatible with anything from 0.01 to 0.91, and 3 of 3 with 0.29 to 1: the two
-# overlap widely. Oversampling drew the single training comment of `short_link` hundreds of times;
-# whether that learnt a rule or one comment, three test comments cannot tell. It also cost 0.03
+# overlap widely. How did oversampling get there? It draws each training row with chance
+# proportional to its weight (`slice_weights`, mean 1), so a row is drawn about its weight's
+# number of times per epoch:
+
+# %%
+link_row = pd.DataFrame(spam[0][2])["short_link"].to_numpy().astype(bool)
+draws = {f"power={p}": float(slice_weights(spam[0][2], p)[link_row][0]) for p in (1.0, 0.5)}
+print("draws per epoch of the one short_link comment:", {k: round(v) for k, v in draws.items()})
+print("oversample chose:", spam_summary.loc["oversample", "settings"])
+assert link_row.sum() == 1 and round(draws["power=1.0"]) == 264 and round(draws["power=0.5"]) == 18, draws
+assert spam_summary.loc["oversample", "settings"] == "power=0.5 (2/3), power=1 (1/3)", spam_summary["settings"]
+
+# %% [markdown]
+# The one training comment of `short_link` is drawn 18 times per epoch with `power=0.5` (chosen
+# in two seeds) and 264 times with `power=1`, where an average row is drawn once. Whether that
+# learnt a rule or one comment, three test comments cannot tell. Oversampling also cost 0.03
 # on `short_comment` (92 test rows). On the larger slices the remedies change little: overall
 # accuracy moves by 0.011 or less for all but two. Group DRO's +0.011 has a seed interval above
 # zero, but 0.011 of 250 comments is about three comments, and the seed interval does not count
@@ -679,9 +694,10 @@ pd.DataFrame({f"{k} of 3": binomtest(k, 3).proportion_ci() for k in (1, 3)}, ind
 # 7. **Slice-based learning** is for slices that a small model cannot fit (lesson 06), not for
 #    outvoted ones: here it gained nothing, with 3 (Adult) to 8 (spurious) times the parameters.
 # 8. **A slice of a few rows cannot show a fix.** On spam, oversampling took `short_link` from 1
-#    to 3 of its 3 test comments, in every seed, from one training comment. Intervals of 0.01 to
-#    0.91 and 0.29 to 1 cannot tell those apart, and a seed interval does not count which rows
-#    happen to be in the test set. Label more rows of the slice before you choose a remedy for it.
+#    to 3 of its 3 test comments, in every seed, by drawing its one training comment 18 to 264
+#    times per epoch. Intervals of 0.01 to 0.91 and 0.29 to 1 cannot tell those apart, and a seed
+#    interval does not count which rows happen to be in the test set. Label more rows of the
+#    slice before you choose a remedy for it.
 # 9. **Size the comparison for the decision.** This lesson uses 3 seeds, grids of two values, 10
 #    (spurious) and 6 (Adult, spam) epochs and 4,000 Adult rows, to run in under a minute; its
 #    intervals are wide. A full run would use 10 seeds, the whole Adult training file, grids of four or five
