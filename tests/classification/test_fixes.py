@@ -1,5 +1,7 @@
 """compare_fixes: its frame, its determinism, every method on any slices, and the spurious-task convergence."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -7,6 +9,7 @@ from torch import nn
 
 from snorkel_slice.classification import compare_fixes, summarize_fixes
 from snorkel_slice.classification.fix_methods import METHODS
+from snorkel_slice.classification.fix_summary import per_seed
 from snorkel_slice.datasets.spurious import make_spurious_data
 from snorkel_slice.datasets.synthetic import make_circle_data
 
@@ -80,6 +83,36 @@ def test_selection_uses_valid_never_test():
     b = compare_fixes(*common, spurious(200, 0.5, 4), ["group_dro"], [0], body, 8, n_epochs=3)
     assert a[["setting", "epoch"]].iloc[0].tolist() == b[["setting", "epoch"]].iloc[0].tolist()
     assert not np.allclose(a["score"], b["score"])
+
+
+def spam_like(n, seed, tiny):
+    """Circle data with spam-style slices: two that overlap, one empty, one of ``tiny`` rows."""
+    X, y, S = circles(n, seed)
+    S["empty"] = False
+    S["tiny"] = np.arange(n) < tiny  # a keyword that few comments use
+    return X, y, S
+
+
+def test_every_method_runs_with_an_empty_slice_and_a_slice_of_one_to_three_rows():
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        frame = compare_fixes(spam_like(300, 1, 2), spam_like(120, 2, 1), spam_like(200, 3, 3), list(METHODS),
+                              [0, 1], body, 8, n_epochs=2, grids={"erm": [0.0], "oversample": [1.0]})
+    assert all("empty" in str(w.message) for w in caught), [str(w.message) for w in caught]  # only the empty slice warns
+    assert list(frame["method"].unique()) == list(METHODS)
+    assert len(frame) == len(METHODS) * 2 * 5  # methods x seeds x (overall + four slices)
+    by_slice = frame.groupby("slice")
+    assert by_slice["n"].unique().to_dict() == {"overall": [200], "left": [frame.query("slice == 'left'").n.iloc[0]],
+                                                "low": [frame.query("slice == 'low'").n.iloc[0]], "empty": [0], "tiny": [3]}
+    assert frame.loc[frame.slice == "empty", "score"].isna().all()
+    tiny = frame.loc[frame.slice == "tiny", "score"]
+    assert tiny.notna().all() and tiny.isin([0, 1 / 3, 2 / 3, 1]).all()
+    assert frame.loc[~frame.slice.isin(["empty"]), "score"].between(0, 1).all()
+    summary = summarize_fixes(frame)
+    assert summary["worst"].notna().all() and summary["overall"].notna().all()  # the empty slice is left out
+    worst = per_seed(frame)
+    assert "empty" not in set(worst["worst_slice"])
+    assert np.allclose(worst["worst"], frame[frame.slice != "overall"].groupby(["method", "seed"], sort=False)["score"].min())
 
 
 GOOD = spurious(50, 0.9, 1)
