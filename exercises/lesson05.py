@@ -66,13 +66,31 @@ def check_slice_labels(slice_labels: object, Y: np.ndarray, S: np.recarray) -> F
     """Exercise 5a: ``slice_labels(Y, S, slice_name)`` returns the indicator and predictor labels.
 
     It is called for every slice of ``S`` and compared with the labels ``make_slice_dataloader``
-    adds to the same rows.
+    adds to the same rows, then again on a seeded shuffle of three quarters of them, so that
+    labels read from a loader the lesson built cannot pass.
     """
     if not callable(slice_labels):
         return Feedback("5a", False, (
             f"expected a function slice_labels(Y, S, slice_name) returning (ind, pred), got "
             f"{type(slice_labels).__name__}. The check calls it on rows the lesson never printed."))
     Y = np.asarray(Y)
+    # First the rows given, then a seeded shuffle of three quarters of them: an answer that reads
+    # labels the lesson already built (a loader's Y_dict) instead of computing them from Y and S
+    # is right on the first and wrong on the second.
+    rows = np.random.default_rng(5).permutation(len(Y))[: max(1, 3 * len(Y) // 4)]
+    for Y_rows, S_rows, where in ((Y, S, "rows given"), (Y[rows], S[rows], "rows given, shuffled")):
+        feedback = _check_rows(slice_labels, Y_rows, S_rows, where)
+        if feedback is not None:
+            return feedback
+    n = len(Y)
+    sizes = ", ".join(f"{name} {int((np.asarray(S[name]) == 1).sum())}" for name in S.dtype.names)
+    return Feedback("5a", True, (
+        f"your labels match make_slice_dataloader's for every slice of these {n} rows. Each expert "
+        f"learns from the rows of its slice only ({sizes}); the loss skips the -1 rows."))
+
+
+def _check_rows(slice_labels: object, Y: np.ndarray, S: np.recarray, where: str) -> Feedback | None:
+    """Feedback on the first slice whose labels differ from make_slice_dataloader's, else None."""
     Y_dict = _loader_labels(Y, S)
     n = len(Y)
     for name in S.dtype.names:
@@ -99,11 +117,8 @@ def check_slice_labels(slice_labels: object, Y: np.ndarray, S: np.recarray) -> F
             passed = False
             texts.append(f"{what}: {int(wrong.sum())} of {n} differ. " + _label_hint(what, got, want, member, Y))
         if not passed:
-            return Feedback("5a", False, f"slice {name!r} of the {n} rows given: " + " ".join(texts))
-    sizes = ", ".join(f"{name} {int((np.asarray(S[name]) == 1).sum())}" for name in S.dtype.names)
-    return Feedback("5a", True, (
-        f"your labels match make_slice_dataloader's for every slice of these {n} rows. Each expert "
-        f"learns from the rows of its slice only ({sizes}); the loss skips the -1 rows."))
+            return Feedback("5a", False, f"slice {name!r} of the {n} {where}: " + " ".join(texts))
+    return None
 
 
 def _label_hint(what: str, got: np.ndarray, want: np.ndarray, member: np.ndarray, Y: np.ndarray) -> str:

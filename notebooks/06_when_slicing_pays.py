@@ -177,7 +177,10 @@ accuracy(plain_0).round(3)
 
 # %%
 small = {"plain": plain_0, "slice-aware": fit(make_model("slice-aware", [16], seed=0), seed=0)}
-pd.DataFrame({kind: accuracy(model) for kind, model in small.items()}).round(3)
+small_acc = pd.DataFrame({kind: accuracy(model) for kind, model in small.items()})
+assert np.allclose(small_acc["plain"], [0.855, 0, 0, 0.118], atol=0.005), small_acc  # quoted below
+assert np.allclose(small_acc["slice-aware"].drop(["overall", "circle_top"]), [0.551, 0.852], atol=0.005), small_acc
+small_acc.round(3)
 
 # %% [markdown]
 # The decision boundaries show what the numbers mean. `predict_proba` scores a grid of points
@@ -307,6 +310,8 @@ mean_spread(["plain 16", "slice-aware 16"])
 assert (small_gain["gain"].drop("overall") > 0.25).all(), small_gain
 assert small_gain.loc["circle_bottom", "gain"] > 2 * small_gain.loc["circle_bottom", "spread"], small_gain
 assert small_gain.loc["overall", "gain"] > 2 * small_gain.loc["overall", "spread"], small_gain
+assert np.allclose(small_gain["gain"], [0.078, 0.578, 0.691, 0.427], atol=0.005), small_gain
+assert np.allclose(small_gain["spread"].drop(["overall", "circle_bottom"]), [0.33, 0.21], atol=0.005), small_gain
 
 # %% [markdown]
 # ## 5. Slice supervision or extra capacity?
@@ -367,6 +372,9 @@ assert (wide_vs_sliced["gain"].drop(["overall", "circle_right"])
         > wide_vs_sliced["spread"].drop(["overall", "circle_right"])).all(), wide_vs_sliced
 assert np.allclose(wide_vs_sliced["gain"], [0.032, 0.133, 0.034, 0.124], atol=0.015), wide_vs_sliced
 assert (sliced_vs_shuffled["gain"].drop("overall") > 0.1).all(), sliced_vs_shuffled
+assert np.allclose(wide_vs_sliced["spread"], [0.013, 0.078, 0.046, 0.100], atol=0.005), wide_vs_sliced
+assert np.allclose(sliced_vs_shuffled.drop("overall"), [[0.493, 0.130], [0.240, 0.344], [0.196, 0.104]],
+                   atol=0.005), sliced_vs_shuffled
 
 # %% [markdown]
 # ### Cheap remedies: balance the circles, add nothing
@@ -594,6 +602,8 @@ pd.concat({"capable: slice-aware - plain": big_gain, "limited (section 4)": smal
 assert (runs["plain 64×64"].mean().drop("overall") > 0.8).all(), runs["plain 64×64"]
 assert (big_gain["gain"].drop("overall") < 0.15).all(), big_gain
 assert (big_gain["gain"] < small_gain["gain"]).drop("overall").all(), (big_gain, small_gain)
+plain_big = runs["plain 64×64"].mean().drop("overall")
+assert plain_big.round(2).between(0.89, 0.95).all() and big_gain["gain"].drop("overall").round(2).between(0.02, 0.05).all(), (plain_big, big_gain)
 
 # %% [markdown]
 # ## 8. Three classes
@@ -655,6 +665,10 @@ for ax, (kind, model) in zip(axes, first3.items(), strict=True):
 # %%
 assert (three_gain["gain"] > 0.2).drop("overall").all(), three_gain
 assert three_gain.loc["overall", "gain"] > 2 * three_gain.loc["overall", "spread"], three_gain
+plain3 = runs["plain 16, 3 classes"].mean().drop("overall")
+assert plain3.round(2).between(0.22, 0.47).all() and three_gain["gain"].drop("overall").round(2).between(0.27, 0.51).all(), three_gain
+assert abs(three_gain.loc["overall", "gain"] - 0.065) < 0.0015, three_gain
+assert three_gain["spread"].drop("overall").round(2).between(0.20, 0.30).all(), three_gain
 
 # %% [markdown]
 # ## 9. So when does slice-based learning pay?

@@ -105,6 +105,20 @@ def test_copying_the_lessons_loader_labels_fails_with_the_shape(valid):
     assert "shape (120,), got shape (1586,). Compute them from the arguments Y and S" in feedback.message
 
 
+
+def test_copying_the_validation_loaders_labels_fails_on_the_shuffled_rows(valid):
+    # The lesson builds valid_dl_slice from the very rows the check is given; reading its labels
+    # matches on those rows, so the check also asks for a seeded shuffle of three quarters of them.
+    dataset = DictDataset.from_tensors(torch.zeros(len(valid["Y"]), 1), torch.tensor(valid["Y"]), "valid")
+    labels = make_slice_dataloader(dataset, valid["S"]).dataset.Y_dict
+    fn = lambda Y, S, slice_name: (labels[f"task_slice:{slice_name}_ind"],  # noqa: E731
+                                   labels[f"task_slice:{slice_name}_pred"])
+    feedback = _check_5a(valid, fn)
+    assert not feedback
+    assert f"slice {NAME!r} of the 90 rows given, shuffled" in feedback.message, feedback.message
+    assert "shape (90,), got shape (120,). Compute them from the arguments Y and S" in feedback.message
+
+
 @pytest.mark.parametrize(
     "answer, message",
     [

@@ -230,3 +230,24 @@ def test_bad_watch_answers_are_named(answer, message):
     feedback = lesson10.check_watch(answer)
     assert not feedback
     assert re.search(message, feedback.message), feedback.message
+
+
+def test_copying_the_first_worlds_answers_from_the_feedback_fails_on_the_second():
+    """The notebook's stored feedback quotes the first check world's (seed 5) expected confirmed
+    slices, threshold and share alerts; answering with them fails on the second world (seed 8)."""
+    w = lesson10.world(lesson10.CHECK_SEEDS[0])
+    errors = (w["preds_valid"] != w["golds_valid"]).astype(int)
+    sfs = find_slices(w["df_valid"], errors, columns=solution.COLUMNS, k=6)
+    confirmed = solution.confirm(sfs, w["df_test"], w["golds_test"], w["preds_test"])
+    feedback = lesson10.check_confirm(lambda sfs, df, golds, preds: confirmed)
+    assert not feedback and "seed 8" in feedback.message, feedback.message
+
+    threshold = solution.slice_threshold(w["probs_valid"], w["golds_valid"], w["weak_valid"])
+    feedback = lesson10.check_fix(lambda probs, golds, in_slice: threshold)
+    assert not feedback and "seed 8" in feedback.message, feedback.message
+
+    S = PandasSFApplier([solution.find_weak_slice(w["df_valid"], errors)]).apply(
+        w["stream"], progress_bar=False)
+    alerts = solution.watch(S, w["stream"]["applied_at"], w["golds_stream"], w["preds_stream"])
+    feedback = lesson10.check_watch(lambda S, times, golds, preds: alerts)
+    assert not feedback and "seed 8" in feedback.message, feedback.message

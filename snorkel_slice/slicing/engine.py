@@ -20,14 +20,10 @@ import pandas as pd
 
 from snorkel_slice.row import LazyRow
 from snorkel_slice.slicing.columns import guess_columns
-from snorkel_slice.slicing.sf import SlicingFunction, bad_return_message
-from snorkel_slice.slicing.vectorized import batch_result, run_batch, span
+from snorkel_slice.slicing.sf import SlicingFunction, SlicingFunctionError, bad_return_message
+from snorkel_slice.slicing.vectorized import vectorized_codes
 
 CHUNK = 4096  # rows per row-wise chunk: bounds the rows alive at once, paces the progress bar
-
-
-class SlicingFunctionError(RuntimeError):
-    """An SF raised (or returned a non-bool) on a row; the message names the SF and the row."""
 
 
 class FrameColumns(Mapping):
@@ -127,30 +123,6 @@ def apply_frame(
     elif bar is not None:
         bar.update(n)
     return codes, faults
-
-
-def vectorized_codes(sf: SlicingFunction, batch: pd.DataFrame, fault_tolerant: bool) -> np.ndarray:
-    """int8 codes ``(n_rows,)`` of one vectorized SF on ``batch``; a raise faults the whole batch.
-
-    Examples
-    --------
-    >>> sf = SlicingFunction("short", lambda df: df.text.str.len() < 3, vectorized=True)
-    >>> vectorized_codes(sf, pd.DataFrame({"text": ["hi", "hello"]}), False)
-    array([1, 0], dtype=int8)
-    """
-    try:
-        raw = run_batch(sf, batch)
-    except Exception as err:
-        if fault_tolerant:
-            return np.full(len(batch), -1, np.int8)
-        raise SlicingFunctionError(
-            f"vectorized SF {sf.name!r} failed on a batch of {len(batch)} rows (index "
-            f"{span(batch.index)}): "
-            f"{type(err).__name__}: {err} -- fix the SF, or pass fault_tolerant=True to count the "
-            "batch's rows as faults (out of the slice)."
-        ) from err
-    # Checked outside the try: a result of the wrong shape or type is a bug, never a fault.
-    return batch_result(sf.name, raw, batch).view(np.int8)
 
 
 def apply_rows(

@@ -21,6 +21,9 @@ from snorkel_slice.slicing.matrix import RESERVED_NAMES
 from snorkel_slice.slicing.vectorized import call_vectorized, check_batch_preprocessors
 
 
+class SlicingFunctionError(RuntimeError):
+    """An SF raised (or returned a non-bool) on a row; the message names the SF and the row."""
+
 class SlicingFunction:
     """An SF: ``f(x, **resources)`` after the ``pre`` preprocessors, returning True when x is in it.
 

@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from snorkel_slice.slicing.engine import SlicingFunctionError, vectorized_codes
-from snorkel_slice.slicing.sf import SlicingFunction
+from snorkel_slice.slicing.sf import SlicingFunction, SlicingFunctionError
+from snorkel_slice.slicing.vectorized import vectorized_codes
 
 _SCHEMA = "partition int, batch long, n_rows long, codes binary, error string, message string"
 _ERRORS = {"TypeError": TypeError, "ValueError": ValueError,

@@ -152,3 +152,30 @@ def span(index: pd.Index) -> str:
         return "empty"
     first, last = index[[0, -1]].tolist()
     return f"{first!r}..{last!r}"
+
+
+def vectorized_codes(sf: Any, batch: pd.DataFrame, fault_tolerant: bool) -> np.ndarray:
+    """int8 codes ``(n_rows,)`` of one vectorized SF on ``batch``; a raise faults the whole batch.
+
+    Examples
+    --------
+    >>> from snorkel_slice.slicing.sf import SlicingFunction
+    >>> sf = SlicingFunction("short", lambda df: df.text.str.len() < 3, vectorized=True)
+    >>> vectorized_codes(sf, pd.DataFrame({"text": ["hi", "hello"]}), False)
+    array([1, 0], dtype=int8)
+    """
+    from snorkel_slice.slicing.sf import SlicingFunctionError  # sf.py imports this module
+
+    try:
+        raw = run_batch(sf, batch)
+    except Exception as err:
+        if fault_tolerant:
+            return np.full(len(batch), -1, np.int8)
+        raise SlicingFunctionError(
+            f"vectorized SF {sf.name!r} failed on a batch of {len(batch)} rows (index "
+            f"{span(batch.index)}): "
+            f"{type(err).__name__}: {err} -- fix the SF, or pass fault_tolerant=True to count the "
+            "batch's rows as faults (out of the slice)."
+        ) from err
+    # Checked outside the try: a result of the wrong shape or type is a bug, never a fault.
+    return batch_result(sf.name, raw, batch).view(np.int8)
