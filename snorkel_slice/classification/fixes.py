@@ -32,7 +32,10 @@ SELECT = {"worst_slice": "worst_slice/SnorkelDataset/valid/accuracy", "overall":
 
 def _split(name: str, triple: Any) -> fm.Split:
     if not isinstance(triple, tuple | list) or len(triple) != 3:
-        raise TypeError(f"{name} must be a triple (X, y, S); got {type(triple).__name__}.")
+        got = (f"a {type(triple).__name__} of {len(triple)}" if isinstance(triple, tuple | list)
+               else type(triple).__name__)
+        raise TypeError(f"{name} must be a triple (X, y, S) with S the slice matrix of the same rows; "
+                        f"got {got}. Pass {name}=(X_{name}, y_{name}, S_{name}).")
     X, y, S = triple
     X = np.asarray(X, dtype=np.float32)
     y = np.asarray(y)
