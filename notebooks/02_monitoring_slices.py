@@ -413,6 +413,7 @@ lesson02.check_widest_interval(widest_interval, scores_ci)
 _, _, df_valid, _ = load_spam_dataset(load_train_labels=True, split_dev_valid=True)
 X_valid, Y_valid = df_to_features(vectorizer, df_valid, "valid")
 preds_valid = model.predict(X_valid)
+assert len(df_valid) == 120, len(df_valid)
 
 
 @slicing_function()

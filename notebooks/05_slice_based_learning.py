@@ -352,6 +352,7 @@ assert (diff[["keyword_please", "regex_check_out", "textblob_polarity"]].abs() <
 assert paired.loc["keyword_please", ["seeds slice-aware ahead", "seeds behind"]].tolist() == [3, 0], paired
 assert (diff["overall"] < 0).sum() == 4 and round(diff.loc[SEEDS[0], "short_comment"], 3) == 0.057, diff
 assert f1.loc[("plain", SEEDS[0]), "short_comment"] == 0.8, f1
+assert int(Y_test[S_test["short_comment"] == 1].sum()) == 8, "short_comment's test spam comments"
 quoted = {"overall": [-0.012, -0.027, 0.004], "short_comment": [-0.050, -0.150, 0.050],
           "short_link": [-0.4, -0.68, -0.12], "keyword_please": [0.013, -0.002, 0.028]}  # (mean, low, high)
 for name, numbers in quoted.items():
@@ -471,7 +472,7 @@ assert ham == 194 and options["temperature 0.2"].loc[ham].sub(1 / 6).abs().max()
 # **5a. Masked labels, by hand.** Write `slice_labels(Y, S, slice_name)`, returning the two label
 # sets that `make_slice_dataloader` adds for one slice: the indicator labels (1 in the slice, 0
 # outside) and the predictor labels (the label in the slice, -1 outside). The check calls it for
-# every slice of the validation split.
+# every slice of the validation split, then of a shuffled part of it.
 
 # %%
 def slice_labels(Y, S, slice_name):
