@@ -317,8 +317,8 @@ assert (in_artist & mistakes & (Y_test == 0)).sum() == 6  # fans' comments calle
 # You are lovely, lively.. We love you."). A likely reason, worth checking: the model learnt its
 # words from the other four videos, whose fans write about other artists, so a fan of Shakira
 # uses words it has mostly seen in spam that flatters its readers. Either way, the slice came
-# from one rule about names and it found the model's weak spot; lesson 05 shows how to give a
-# model extra capacity for such a slice.
+# from one rule about names and it found the model's weak spot; lesson 04 compares the remedies
+# for such a slice, and lesson 05 shows how to give a model extra capacity for it.
 #
 # ## 7. What rules cannot do: a trained model
 #

@@ -362,7 +362,7 @@ fig.tight_layout()
 # How to read your bars:
 #
 # - **Cheap SFs:** `n_jobs=2` may help, but less than it helps TextBlob, and on a busy machine it
-#   can lose; Dask is the slowest here. Each row costs microseconds, so starting processes, moving
+#   can lose; Dask is usually the slowest at this size. Each row costs microseconds, so starting processes, moving
 #   data and collecting results weigh as much as the work. The Dask bar also pays for reading the
 #   Parquet files, shipping the SFs and, on this first call, for the workers importing
 #   `snorkel_slice`.
